@@ -1,0 +1,37 @@
+"""The fixed train/test split of scikit-learn's 8x8 digits used by the training exercise.
+
+For tests and scripts only (the learner's functions never load data themselves).
+load_digits() reads a file shipped inside the scikit-learn wheel: no download.
+"""
+import functools
+
+import numpy as np
+
+TEST_FRACTION = 0.3
+
+
+@functools.lru_cache(maxsize=4)
+def _split(seed):
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    X = digits.data.astype(np.float64) / 16.0      # pixel intensities 0..16 -> [0, 1]
+    y = digits.target.astype(np.int64)
+    rng = np.random.default_rng(seed)
+    train_idx, test_idx = [], []
+    for c in range(10):                            # stratified: ~30% of every class held out
+        idx = rng.permutation(np.flatnonzero(y == c))
+        n_test = int(round(TEST_FRACTION * idx.size))
+        test_idx.append(idx[:n_test])
+        train_idx.append(idx[n_test:])
+    train_idx = rng.permutation(np.concatenate(train_idx))
+    test_idx = rng.permutation(np.concatenate(test_idx))
+    return X[train_idx], y[train_idx], X[test_idx], y[test_idx]
+
+
+def digits_split(seed=0):
+    """Return (X_train, y_train, X_test, y_test): float64 pixels in [0, 1], int64 labels 0-9.
+
+    A stratified 70/30 split, the same for the same seed. Fresh copies on every call.
+    """
+    return tuple(a.copy() for a in _split(seed))
