@@ -1,0 +1,83 @@
+"""The tables. Change them only together with a new migration in db/migrations/versions/."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Student(Base):
+    __tablename__ = "students"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), nullable=False)
+    exercise: Mapped[str] = mapped_column(String(100), nullable=False)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    score: Mapped[float] = mapped_column(Float, nullable=False)
+    max_score: Mapped[float] = mapped_column(Float, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    message: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    duration: Mapped[float] = mapped_column(Float, nullable=False)
+    source: Mapped[str] = mapped_column(Text, nullable=False)
+    source_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    grader_version: Mapped[str] = mapped_column(String(40), nullable=False)
+    schema_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    official: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    origin: Mapped[str] = mapped_column(String(20), default="submit", nullable=False)
+    output: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    sandbox: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    tests: Mapped[list[TestRun]] = relationship(back_populates="submission", cascade="all, delete-orphan",
+                                                order_by="TestRun.position")
+    __table_args__ = (
+        Index("ix_submissions_student_exercise", "student_id", "exercise"),
+        Index("ix_submissions_exercise", "exercise"),
+        Index("ix_submissions_sha", "exercise", "source_sha256"),
+    )
+
+
+class TestRun(Base):
+    """One hidden test's outcome within a submission."""
+    __tablename__ = "test_results"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    function: Mapped[str] = mapped_column(String(100), nullable=False)
+    passed: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    points: Mapped[float] = mapped_column(Float, nullable=False)
+    max_points: Mapped[float] = mapped_column(Float, nullable=False)
+    message: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    submission: Mapped[Submission] = relationship(back_populates="tests")
+    __table_args__ = (Index("ix_test_results_submission", "submission_id"),)
+
+
+class QuizAnswer(Base):
+    __tablename__ = "quiz_answers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), nullable=False)
+    quiz: Mapped[str] = mapped_column(String(100), nullable=False)
+    question_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    answer: Mapped[str] = mapped_column(Text, nullable=False)
+    correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: no key to judge by
+    attempt: Mapped[int] = mapped_column(Integer, nullable=False)
+    answered_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    __table_args__ = (
+        UniqueConstraint("student_id", "question_id", "attempt", name="uq_quiz_answer_attempt"),
+        Index("ix_quiz_answers_quiz", "quiz", "question_id"),
+    )

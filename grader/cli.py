@@ -1,0 +1,172 @@
+"""The `grade` command. The only module that imports click: parse, call the engine, render, exit.
+
+Exit codes: 0 success (for `submit`: every test passed), 1 graded with failures,
+2 a usage error (unknown exercise, missing file, bad database URL...).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from grader import __version__, render, service
+from grader.catalog import UnknownExercise, get_exercise, load_manifest
+
+DB_HELP = "Database URL (default: $GRADE_DB, else the SQLite file db/grades.sqlite3 of the course)."
+STUDENT_HELP = "Whose work this is (default: $GRADE_STUDENT, else your user name)."
+
+
+class Problem(click.ClickException):
+    """One line saying what is wrong and how to fix it; exit code 2."""
+    exit_code = 2
+
+
+def _exercise(slug: str):
+    try:
+        return get_exercise(slug)
+    except UnknownExercise as problem:
+        raise Problem(str(problem)) from None
+
+
+def _db(url):
+    try:
+        return service.open_db(url)
+    except service.UsageProblem as problem:
+        raise Problem(str(problem)) from None
+
+
+db_option = click.option("--db", "db_url", metavar="URL", help=DB_HELP)
+student_option = click.option("--student", metavar="NAME", help=STUDENT_HELP)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grade")
+def main():
+    """Exercises and automatic grading for learning neural networks.
+
+    \b
+    grade list                     the exercises, in order
+    grade submit neurons           grade exercises/neurons.py and record the score
+    grade status                   your progress and what to do next
+    grade hint neurons             a nudge when you are stuck
+    """
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--file", "file_path", type=click.Path(path_type=Path), metavar="PATH",
+              help="The file to grade (default: exercises/SLUG.py of the course).")
+@student_option
+@db_option
+@json_option
+def submit(slug, file_path, student, db_url, as_json):
+    """Grade your solution of exercise SLUG and record the result.
+
+    \b
+    Example:
+      grade submit activations
+      grade submit activations --file ~/work/activations.py --json
+    """
+    exercise = _exercise(slug)
+    path = file_path or exercise.stub_path
+    try:
+        source = service.read_source(path)
+    except service.UsageProblem as problem:
+        raise Problem(str(problem)) from None
+    student = student or service.default_student()
+    recorder = service.Recorder(db_url)  # opens the database while the submission is graded
+    try:
+        result = service.grade(exercise, source, student)
+        result = recorder.record(result, source)
+    except service.UsageProblem as problem:
+        raise Problem(str(problem)) from None
+    finally:
+        recorder.close()
+    if as_json:
+        render.print_json(result.to_dict())
+    else:
+        render.submission(result, exercise)
+    sys.exit(0 if result.status == "passed" else 1)
+
+
+@main.command()
+@student_option
+@db_option
+@json_option
+def status(student, db_url, as_json):
+    """Your progress through the course, in order, and what to do next.
+
+    \b
+    Example:
+      grade status
+      grade status --student alice --json
+    """
+    student = student or service.default_student()
+    report = service.status_report(_db(db_url), student)
+    if as_json:
+        render.print_json(report)
+    else:
+        render.status(student, report["exercises"], report["next"], report["quizzes"])
+
+
+@main.command(name="list")
+@json_option
+def list_exercises(as_json):
+    """The exercises of the course, in order.
+
+    \b
+    Example:
+      grade list
+    """
+    exercises = load_manifest()
+    if as_json:
+        render.print_json([{"slug": e.slug, "chapter": e.chapter, "title": e.title, "points": e.points}
+                           for e in exercises])
+    else:
+        render.exercise_list(exercises)
+
+
+@main.command()
+@click.argument("slug")
+def hint(slug):
+    """A hint for exercise SLUG.
+
+    \b
+    Example:
+      grade hint softmax        (an unknown name suggests the closest exercise)
+      grade hint activations
+    """
+    exercise = _exercise(slug)
+    click.echo(f"{exercise.slug} — {exercise.title}\n")
+    click.echo(exercise.hint)
+    click.echo(f"\nThe docstrings in {exercise.stub_path} explain each function in detail.")
+
+
+@main.command()
+@db_option
+@click.option("--student", default="demo", show_default=True, help="The name the demo submissions go under.")
+def demo(db_url, student):
+    """Grade every reference solution as a demo student, then show the status.
+
+    Shows the whole pipeline working on this machine (instructor copy only).
+
+    \b
+    Example:
+      grade demo --db sqlite:////tmp/demo.sqlite3
+    """
+    database = _db(db_url)
+    exercises = load_manifest()
+    missing = [e.slug for e in exercises if not e.solution_path.exists()]
+    if missing:
+        raise Problem("this copy of the course has no reference solutions (a learners' copy?); "
+                      "`grade demo` needs the instructor's copy")
+    for exercise in exercises:
+        source = exercise.solution_path.read_text()
+        result = service.record(database, service.grade(exercise, source, student), source, origin="demo")
+        mark = render.PASS if result.status == "passed" else render.FAIL
+        click.echo(f"{mark} {exercise.slug:<16} {result.score:g}/{result.max_score:g}   ({result.duration:.2f} s)")
+    click.echo()
+    report = service.status_report(database, student)
+    render.status(student, report["exercises"], report["next"], report["quizzes"])

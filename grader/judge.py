@@ -1,0 +1,75 @@
+"""The judge: runs an exercise's hidden tests against a submission and scores them.
+
+The hidden tests are pytest files, run here programmatically with a plugin
+that hands them a `learner` proxy (see `grader.testkit`) and turns each
+outcome into a `TestResult`. The submission itself only ever runs inside the
+worker started by `grader.sandbox`; this process never imports it.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import time
+
+from grader import __version__
+from grader.catalog import Exercise
+from grader.results import RunResult, TestResult
+from grader.sandbox import Sandbox
+
+
+def _start_sandbox(exercise: Exercise, source: str) -> Sandbox:
+    sandbox = Sandbox(source, exercise.slug, exercise.root, call_limit=exercise.call_limit,
+                      run_limit=exercise.time_limit, memory_mb=exercise.memory_mb,
+                      preload=["torch"] if exercise.torch else [], driver=exercise.driver_path,
+                      start_limit=30.0 if exercise.torch else 15.0)
+    sandbox.start()
+    return sandbox
+
+
+def grade_source(exercise: Exercise, source: str, student: str) -> RunResult:
+    """Grade `source` (the text of a learner's module) against the exercise's hidden tests."""
+    started = time.monotonic()
+    sandbox = _start_sandbox(exercise, source)  # the worker boots while pytest loads
+    try:
+        tests, problem = _run_hidden_tests(exercise, sandbox)
+    finally:
+        output = sandbox.close()
+    score = round(sum(t.points for t in tests), 4)
+    if sandbox.import_error:
+        status, message = "error", sandbox.import_error
+    elif problem:
+        status, message = "error", problem
+    else:
+        status = "passed" if tests and all(t.passed for t in tests) else "failed"
+        message = ""
+    return RunResult(
+        exercise=exercise.slug, student=student, score=score, max_score=float(exercise.points),
+        status=status, tests=tests, message=message, duration=round(time.monotonic() - started, 3),
+        grader_version=__version__,
+        sandbox={"filesystem": sandbox.sandbox_note or "not started", "network": sandbox.network_note or "",
+                 "restarts": sandbox.restarts},
+        output=output)
+
+
+def _run_hidden_tests(exercise: Exercise, sandbox: Sandbox) -> tuple[list[TestResult], str]:
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # third-party plugins have no say in a verdict
+    import pytest
+
+    from grader.grading_plugin import GradingPlugin
+    from grader.testkit import Learner
+
+    plugin = GradingPlugin(Learner(sandbox))
+    root = str(exercise.root)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    unused_plugins = ("cacheprovider", "terminal", "stepwise", "warnings", "unraisableexception",
+                      "threadexception", "faulthandler", "logging", "pastebin", "junitxml", "doctest",
+                      "tmpdir", "legacypath", "debugging", "setuponly", "setupplan")
+    args = [str(exercise.tests_path), *(arg for name in unused_plugins for arg in ("-p", f"no:{name}")),
+            "--assert=plain", "--import-mode=importlib",
+            "-c", os.devnull, "--rootdir", root, "-o", "python_files=test_*.py"]
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        pytest.main(args, plugins=[plugin])
+    return plugin.results, plugin.problem

@@ -1,0 +1,103 @@
+"""Turning plain results into what a person reads: tables (rich) or JSON."""
+from __future__ import annotations
+
+import json
+import sys
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+PASS, FAIL = "✓", "✗"
+
+
+def console(stream=None) -> Console:
+    return Console(file=stream or sys.stdout, highlight=False, soft_wrap=False)
+
+
+def print_json(data, stream=None) -> None:
+    (stream or sys.stdout).write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def submission(result, exercise, stream=None) -> None:
+    """The learner's view of a graded run: one row per function, then the total."""
+    out = console(stream)
+    out.print(Text(f"{exercise.slug} — {exercise.title} (chapter {exercise.chapter})", style="bold"),
+              Text(f"   student: {result.student}", style="dim"))
+    if result.message:
+        out.print(Text(f"{FAIL} {result.message}", style="red"))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("", width=1)
+    table.add_column("function", no_wrap=True)
+    table.add_column("points", justify="right", no_wrap=True)
+    table.add_column("feedback", overflow="fold")
+    failures: dict[str, list[str]] = {}
+    for test in result.tests:
+        if not test.passed and test.message and test.message not in failures.setdefault(test.function, []):
+            failures[test.function].append(test.message)
+    failures = {f: m for f, m in failures.items() if m}
+    for function, (earned, available) in result.by_function().items():
+        ok = earned == available
+        messages = failures.get(function, [])
+        if result.message and messages == [result.message]:
+            messages = []  # already said once above the table
+        shown = messages[:2] + ([f"(and {len(messages) - 2} more)"] if len(messages) > 2 else [])
+        table.add_row(Text(PASS if ok else FAIL, style="green" if ok else "red"), function,
+                      f"{_points(earned)}/{_points(available)}", "\n".join(shown))
+    if result.tests:
+        out.print(table)
+    style = "bold green" if result.status == "passed" else "bold yellow"
+    recorded = f" — recorded as submission #{result.submission_id}" if result.submission_id else ""
+    official = "" if result.official else " (practice run: the official grade comes from your instructor)"
+    out.print(Text(f"Score: {_points(result.score)}/{_points(result.max_score)}{recorded}{official}", style=style))
+    if result.status != "passed":
+        out.print(Text(f"Stuck? `grade hint {exercise.slug}` gives a hint.", style="dim"))
+    note = result.sandbox.get("filesystem", "")
+    if note.startswith("unavailable"):
+        out.print(Text(f"Warning: isolation is incomplete on this machine: {note}", style="yellow"))
+    if result.output.strip():
+        out.print(Text("Your code printed:", style="dim"))
+        out.print(Text(result.output.rstrip(), style="dim"))
+
+
+def status(student: str, rows: list[dict], next_step: str, quizzes: list[dict], stream=None) -> None:
+    out = console(stream)
+    out.print(Text(f"Progress of {student}", style="bold"))
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column, justify in (("", "left"), ("ch.", "right"), ("exercise", "left"), ("title", "left"),
+                            ("best", "right"), ("tries", "right")):
+        table.add_column(column, justify=justify, no_wrap=column != "title")
+    for row in rows:
+        mark = PASS if row["complete"] else ("…" if row["attempts"] else " ")
+        best = f"{_points(row['best_score'])}/{_points(row['max_score'])}" if row["attempts"] else f"-/{row['max_score']}"
+        table.add_row(Text(mark, style="green" if row["complete"] else "yellow"), str(row["chapter"]),
+                      row["exercise"], row["title"], best, str(row["attempts"]))
+    out.print(table)
+    if quizzes:
+        quiz_table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        for column, justify in (("quiz", "left"), ("title", "left"), ("score", "right"), ("answered", "right")):
+            quiz_table.add_column(column, justify=justify)
+        for quiz in quizzes:
+            quiz_table.add_row(quiz["quiz"], quiz["title"], f"{quiz['score']}/{quiz['questions']}",
+                               f"{quiz['answered']}/{quiz['questions']}")
+        out.print(quiz_table)
+    total = sum(r["best_score"] for r in rows)
+    available = sum(r["max_score"] for r in rows)
+    done = sum(r["complete"] for r in rows)
+    out.print(Text(f"Exercises complete: {done}/{len(rows)}   points: {_points(total)}/{_points(available)}"))
+    out.print(Text(next_step, style="bold"))
+
+
+def exercise_list(exercises, stream=None) -> None:
+    out = console(stream)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column, justify in (("ch.", "right"), ("exercise", "left"), ("title", "left"), ("points", "right")):
+        table.add_column(column, justify=justify)
+    for exercise in exercises:
+        table.add_row(str(exercise.chapter), exercise.slug, exercise.title, str(exercise.points))
+    out.print(table)

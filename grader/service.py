@@ -1,0 +1,227 @@
+"""What the commands do, without click: read a submission, grade it, record it.
+
+Errors a user can cause are raised as `UsageProblem` (one line saying what is
+wrong and how to fix it); the CLI prints them and exits with code 2.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from pathlib import Path
+
+from grader.catalog import Exercise
+from grader.results import RunResult
+
+MAX_SOURCE_BYTES = 2 * 2**20
+
+
+class UsageProblem(Exception):
+    """A mistake in how the grader was called; the message says how to fix it."""
+
+
+def default_student() -> str:
+    name = os.environ.get("GRADE_STUDENT")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "learner"
+
+
+def read_source(path: Path) -> str:
+    """The Python source of a submission (a .py file, or the code cells of a notebook)."""
+    if not path.exists():
+        raise UsageProblem(f"{path} does not exist; pass the file to grade with --file PATH")
+    if not path.is_file():
+        raise UsageProblem(f"{path} is not a file; pass the file to grade with --file PATH")
+    if path.stat().st_size > MAX_SOURCE_BYTES:
+        raise UsageProblem(f"{path} is larger than {MAX_SOURCE_BYTES // 2**20} MB; is it the right file?")
+    if path.suffix == ".ipynb":
+        from grader.notebooks import NotebookProblem, source_from_notebook
+
+        try:
+            return source_from_notebook(path)
+        except NotebookProblem as problem:
+            raise UsageProblem(str(problem)) from None
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageProblem(f"{path} is not a UTF-8 text file; submit the .py (or .ipynb) file itself") from None
+
+
+def grade(exercise: Exercise, source: str, student: str) -> RunResult:
+    from grader.judge import grade_source
+
+    return grade_source(exercise, source, student)
+
+
+def record(database, result: RunResult, source: str, origin: str = "submit") -> RunResult:
+    from db import queries
+
+    result.submission_id = queries.record_submission(database, result, source, origin=origin)
+    return result
+
+
+class Recorder:
+    """Opens the database in a forked child while this process grades, then records the result there.
+
+    Importing SQLAlchemy and opening the database cost about 0.2 s; done in a child they overlap
+    with grading (the machine has a core to spare while the worker boots). Only JSON crosses the
+    pipes. Where fork is unavailable, everything happens in this process instead.
+    """
+
+    def __init__(self, url: str | None):
+        self.url = url
+        self._database = None
+        self._pid = None
+        if not hasattr(os, "fork"):
+            self._database = open_db(url)
+            return
+        to_parent_r, to_parent_w = os.pipe()
+        to_child_r, to_child_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(to_parent_r)
+            os.close(to_child_w)
+            _recorder_child(url, to_child_r, to_parent_w)
+        os.close(to_parent_w)
+        os.close(to_child_r)
+        self._pid = pid
+        self._from_child = os.fdopen(to_parent_r, "r")
+        self._to_child = os.fdopen(to_child_w, "w")
+        self._opened = None
+
+    def _reply(self) -> dict:
+        line = self._from_child.readline()
+        if not line:
+            self.close()
+            raise UsageProblem("the database process ended unexpectedly; run again with a --db you can write to")
+        return json.loads(line)
+
+    def check(self) -> None:
+        """Raise UsageProblem if the database could not be opened (waits for the child)."""
+        if self._pid is None or self._opened is not None:
+            return
+        self._opened = self._reply()
+        if not self._opened["ok"]:
+            self.close()
+            raise UsageProblem(self._opened["error"])
+
+    def record(self, result: RunResult, source: str, origin: str = "submit") -> RunResult:
+        if self._pid is None:
+            return record(self._database, result, source, origin)
+        self.check()
+        self._to_child.write(json.dumps({"result": result.to_dict(), "source": source, "origin": origin}) + "\n")
+        self._to_child.flush()
+        reply = self._reply()
+        self.close()
+        if not reply["ok"]:
+            raise UsageProblem(reply["error"])
+        result.submission_id = reply["id"]
+        return result
+
+    def close(self) -> None:
+        if self._pid is None:
+            return
+        for stream in (self._to_child, self._from_child):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        os.waitpid(self._pid, 0)
+        self._pid = None
+
+
+def _recorder_child(url, from_parent_fd: int, to_parent_fd: int):
+    code = 0
+    try:
+        with os.fdopen(to_parent_fd, "w") as to_parent, os.fdopen(from_parent_fd, "r") as from_parent:
+            try:
+                database = open_db(url)
+            except UsageProblem as problem:
+                to_parent.write(json.dumps({"ok": False, "error": str(problem)}) + "\n")
+                return
+            to_parent.write(json.dumps({"ok": True}) + "\n")
+            to_parent.flush()
+            line = from_parent.readline()
+            if not line:
+                return  # the parent gave up (a usage error, Ctrl-C): write nothing
+            request = json.loads(line)
+            try:
+                result = record(database, RunResult.from_dict(request["result"]), request["source"],
+                                request["origin"])
+                to_parent.write(json.dumps({"ok": True, "id": result.submission_id}) + "\n")
+            except Exception as error:  # noqa: BLE001 - reported to the parent, which exits 2
+                to_parent.write(json.dumps({"ok": False, "error": f"could not record the result: {error}"}) + "\n")
+    except BaseException:  # noqa: BLE001 - a child must never return into the parent's code
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def open_db(url: str | None):
+    from db.session import DatabaseError, open_database
+
+    try:
+        return open_database(url)
+    except DatabaseError as problem:
+        raise UsageProblem(str(problem)) from None
+
+
+def _quiz_rows(database, student: str) -> list[dict]:
+    from grader.catalog import COURSE_ROOT
+
+    quiz_dir = COURSE_ROOT / "exercises" / "quizzes"
+    if not any(quiz_dir.glob("*.toml")):
+        return []
+    from db import queries
+    from grader.quizbank import load_quizzes
+
+    done = queries.quiz_progress(database, student)
+    rows = []
+    for quiz in load_quizzes(COURSE_ROOT):
+        progress = done.get(quiz.id)
+        rows.append({"quiz": quiz.id, "chapter": quiz.chapter, "title": quiz.title,
+                     "questions": len(quiz.questions),
+                     "score": progress.first_attempt_correct if progress else 0,
+                     "answered": progress.answered if progress else 0})
+    return rows
+
+
+def status_report(database, student: str) -> dict:
+    """The course in order with this student's best scores, quiz scores, and what to do next."""
+    from db import queries
+    from grader.catalog import load_manifest
+
+    done = queries.progress(database, student)
+    rows = []
+    for exercise in load_manifest():
+        progress = done.get(exercise.slug)
+        best = progress.best_score if progress else 0.0
+        rows.append({"exercise": exercise.slug, "chapter": exercise.chapter, "title": exercise.title,
+                     "best_score": best, "max_score": float(exercise.points),
+                     "attempts": progress.attempts if progress else 0,
+                     "last_status": progress.last_status if progress else None,
+                     "complete": best >= exercise.points})
+    quizzes = _quiz_rows(database, student)
+    return {"student": student, "exercises": rows, "quizzes": quizzes, "next": _next_step(rows, quizzes)}
+
+
+def _next_step(rows: list[dict], quizzes: list[dict]) -> str:
+    from grader.catalog import get_exercise
+
+    for row in rows:
+        if row["complete"]:
+            continue
+        exercise = get_exercise(row["exercise"])
+        if row["attempts"] == 0:
+            return (f"Next: open {exercise.stub_path}, fill in the functions, then run "
+                    f"`grade submit {exercise.slug}`.")
+        return (f"Next: finish {exercise.slug} (best so far {row['best_score']:g}/{row['max_score']:g}): "
+                f"`grade submit {exercise.slug}` again; `grade hint {exercise.slug}` if you are stuck.")
+    for quiz in quizzes:
+        if quiz["answered"] < quiz["questions"]:
+            return f"Every exercise is complete. Next: the quiz `grade quiz {quiz['quiz']}`."
+    return "Everything is complete. Well done!"

@@ -1,0 +1,173 @@
+"""What hidden tests use: the `grades` marker, the `learner` proxy and checks that teach.
+
+A hidden test runs in the judge process. It calls the learner's code through
+`learner` (which forwards to the isolated worker and gets plain data back),
+computes the expected result with the reference, and compares here. Messages
+say what was called and which property failed, never the expected values.
+
+    @grades("relu", points=2)
+    def test_relu_matches_definition(learner):
+        x = rng.normal(size=(3, 5))
+        got = learner.call("relu", x)
+        check_array(got, ref.relu(x), "relu(x) with x of shape (3, 5)")
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from grader.sandbox import LearnerException, Reply, Sandbox
+from grader.wire import Unsupported
+
+# Tolerances, named so every test file uses the same ones.
+RTOL64, ATOL64 = 1e-6, 1e-9
+RTOL32, ATOL32 = 2e-4, 1e-6
+
+
+class Feedback(AssertionError):
+    """A failed check; its message is shown to the learner as it is."""
+
+
+def grades(function: str, points: int):
+    """Mark a test as grading `function`, worth `points` when it passes."""
+    return pytest.mark.grade(function=function, points=points)
+
+
+def shape_text(*arrays) -> str:
+    return ", ".join(f"shape {tuple(np.shape(a))}" for a in arrays)
+
+
+def describe_call(name: str, **arrays) -> str:
+    """`relu(x)` with x of shape (3, 5)` — how a call is named in messages."""
+    parts = [f"{k} of shape {tuple(np.shape(v))}" for k, v in arrays.items() if isinstance(v, np.ndarray)]
+    inner = ", ".join(arrays)
+    text = f"{name}({inner})"
+    return f"{text} with {', '.join(parts)}" if parts else text
+
+
+class Learner:
+    """The learner's module, seen from the judge: every call crosses to the worker."""
+
+    def __init__(self, sandbox: Sandbox):
+        self._sandbox = sandbox
+
+    def defines(self, name: str) -> bool:
+        return name in self._sandbox.functions()
+
+    def call(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs):
+        return self.call_report(name, *args, _errstate=_errstate, _timeout=_timeout, _describe=_describe,
+                                **kwargs).value
+
+    def call_report(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs) -> Reply:
+        describe = _describe or f"{name}(...)"
+        return self._sandbox.call(name, args, kwargs, errstate=_errstate, timeout=_timeout, report=True,
+                                  describe=describe)
+
+    def drive(self, driver: str, _timeout=None, _describe=None, **kwargs):
+        return self._sandbox.drive(driver, kwargs, timeout=_timeout, describe=_describe).value
+
+
+# -- checks ------------------------------------------------------------------
+
+def _type_name(value) -> str:
+    if isinstance(value, Unsupported):
+        return value.type_name
+    return type(value).__name__
+
+
+def as_array(got, what: str) -> np.ndarray:
+    """The learner's result as an ndarray, or Feedback saying what came back instead."""
+    if not isinstance(got, np.ndarray):
+        raise Feedback(f"{what} returned a {_type_name(got)}; it should return a numpy array")
+    return got
+
+
+def _tolerances(dtype_in, rtol, atol):
+    if rtol is not None:
+        return rtol, atol if atol is not None else 0.0
+    if np.dtype(dtype_in) == np.float32:
+        return RTOL32, ATOL32 if atol is None else atol
+    return RTOL64, ATOL64 if atol is None else atol
+
+
+def check_array(got, expected, what: str, *, rtol=None, atol=None, input_dtype=np.float64) -> np.ndarray:
+    """Shape, finiteness and values of an array result, in that order."""
+    got = as_array(got, what)
+    expected = np.asarray(expected)
+    if got.shape != expected.shape:
+        raise Feedback(f"{what} returned shape {got.shape}; the expected shape is {expected.shape}")
+    if got.dtype.kind == "b" and expected.dtype.kind != "b":
+        got = got.astype(np.float64)
+    if got.dtype.kind not in "biuf":
+        raise Feedback(f"{what} returned an array of dtype {got.dtype}; it should hold numbers")
+    got64 = got.astype(np.float64)
+    expected64 = expected.astype(np.float64)
+    expected_finite = np.isfinite(expected64)
+    if not np.all(np.isfinite(got64[expected_finite])):
+        bad = int(np.sum(~np.isfinite(got64[expected_finite])))
+        raise Feedback(f"{what} returned {bad} NaN or infinite value(s) where a finite number was expected: "
+                       "is a computation overflowing?")
+    rtol, atol = _tolerances(input_dtype, rtol, atol)
+    close = np.isclose(got64, expected64, rtol=rtol, atol=atol, equal_nan=True)
+    if not np.all(close):
+        wrong = int(np.size(close) - np.count_nonzero(close))
+        raise Feedback(f"{what}: {wrong} of {close.size} values are wrong (tolerance rtol={rtol:g}, atol={atol:g})")
+    return got
+
+
+def as_number(got, what: str) -> float:
+    """A scalar result: a Python number, a numpy scalar or a 0-d array."""
+    if isinstance(got, bool) or isinstance(got, Unsupported) or isinstance(got, str) or got is None:
+        raise Feedback(f"{what} returned a {_type_name(got)}; it should return a number")
+    if isinstance(got, np.ndarray):
+        if got.shape != ():
+            raise Feedback(f"{what} returned an array of shape {got.shape}; it should return a single number")
+        return float(got)
+    if isinstance(got, (int, float)):
+        return float(got)
+    raise Feedback(f"{what} returned a {_type_name(got)}; it should return a number")
+
+
+def check_scalar(got, expected, what: str, *, rtol=None, atol=None, input_dtype=np.float64) -> float:
+    value = as_number(got, what)
+    expected = float(expected)
+    if not np.isfinite(value) and np.isfinite(expected):
+        raise Feedback(f"{what} returned {value}: is a computation overflowing?")
+    rtol, atol = _tolerances(input_dtype, rtol, atol)
+    if not np.isclose(value, expected, rtol=rtol, atol=atol):
+        raise Feedback(f"{what} returned a wrong value (tolerance rtol={rtol:g}, atol={atol:g})")
+    return value
+
+
+def check_unchanged(before, after, what: str, name: str = "its input") -> None:
+    """The learner's function must not modify what it was given."""
+    if isinstance(before, np.ndarray):
+        if not (isinstance(after, np.ndarray) and after.shape == before.shape
+                and np.array_equal(after, before, equal_nan=True)):
+            raise Feedback(f"{what} modified {name}: a function must build a new array and leave its inputs "
+                           "alone (use np.maximum(x, 0) rather than x[x < 0] = 0)")
+    elif isinstance(before, (list, tuple)):
+        if not isinstance(after, (list, tuple)) or len(after) != len(before):
+            raise Feedback(f"{what} modified {name} (its length changed)")
+        for b, a in zip(before, after):
+            check_unchanged(b, a, what, name)
+
+
+def check_no_warnings(reply: Reply, what: str) -> None:
+    numeric = [w for w in reply.warnings if w.startswith("RuntimeWarning")]
+    if numeric:
+        raise Feedback(f"{what} is not numerically stable: numpy warned '{numeric[0]}'")
+
+
+def expect_raises(learner: Learner, exception: str, name: str, *args, _describe=None, **kwargs) -> None:
+    """Passes when the learner's function raises `exception` (a builtin name, e.g. "ValueError")."""
+    what = _describe or f"{name}(...)"
+    try:
+        learner.call(name, *args, _describe=_describe, **kwargs)
+    except LearnerException as error:
+        if error.type_name == "NotImplementedError":
+            raise
+        if exception in error.bases or error.type_name == exception:
+            return
+        raise Feedback(f"{what} raised {error.type_name}; it should raise {exception}") from None
+    raise Feedback(f"{what} returned normally; it should raise {exception}")

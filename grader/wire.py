@@ -1,0 +1,161 @@
+"""The message format between the judge and the worker: plain data only, never pickle.
+
+A message is a 4-byte length and a JSON header, then each numpy array of the
+message as an 8-byte length and a `.npy` blob (read back with allow_pickle=False).
+Inside the JSON, arrays are {"__ndarray__": i}, tuples {"__tuple__": [...]},
+dicts {"__dict__": {...}} (string keys only); anything else a learner returns
+becomes {"__unsupported__": "<type name>"} and is judged as a wrong type.
+
+This module is imported by the worker before it is confined, so it must not
+import anything from the project.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import select
+import struct
+import time
+
+import numpy as np
+
+MAX_HEADER = 16 * 2**20
+MAX_BLOB = 512 * 2**20
+ARRAY_KINDS = "biuf"  # bool, signed, unsigned, float: the only dtypes that cross
+
+
+class WireError(Exception):
+    """The other side sent something that is not a valid message."""
+
+
+class WireTimeout(WireError):
+    """No complete message arrived before the deadline."""
+
+
+class Unsupported:
+    """A value the learner returned that cannot cross as plain data."""
+
+    def __init__(self, type_name: str):
+        self.type_name = type_name
+
+    def __repr__(self) -> str:
+        return f"<unsupported {self.type_name}>"
+
+
+def _type_name(value) -> str:
+    return type(value).__name__[:60]
+
+
+def encode(value, blobs: list, depth: int = 0):
+    """Turn a value into JSON-able data, moving arrays into `blobs`."""
+    if depth > 50:
+        return {"__unsupported__": "structure nested deeper than 50 levels"}
+    if value is None or type(value) in (bool, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int.__index__(value) if isinstance(value, int) else int(value)
+    if isinstance(value, float | np.floating):
+        return float.__float__(value) if isinstance(value, float) else float(value)
+    if isinstance(value, np.ndarray):
+        array = np.asarray(value)  # drops any ndarray subclass and its methods
+        if array.dtype.kind not in ARRAY_KINDS:
+            return {"__unsupported__": f"ndarray of dtype {array.dtype}"}
+        blobs.append(np.ascontiguousarray(array))
+        return {"__ndarray__": len(blobs) - 1}
+    if isinstance(value, list):
+        return [encode(item, blobs, depth + 1) for item in list.__iter__(value)]
+    if isinstance(value, tuple):
+        return {"__tuple__": [encode(item, blobs, depth + 1) for item in tuple.__iter__(value)]}
+    if isinstance(value, dict):
+        items = dict.items(value)
+        if all(type(key) is str for key, _ in items):
+            return {"__dict__": {key: encode(item, blobs, depth + 1) for key, item in items}}
+    return {"__unsupported__": _type_name(value)}
+
+
+def decode(data, blobs: list):
+    if isinstance(data, list):
+        return [decode(item, blobs) for item in data]
+    if isinstance(data, dict):
+        if "__ndarray__" in data:
+            return blobs[data["__ndarray__"]]
+        if "__tuple__" in data:
+            return tuple(decode(item, blobs) for item in data["__tuple__"])
+        if "__dict__" in data:
+            return {key: decode(item, blobs) for key, item in data["__dict__"].items()}
+        if "__unsupported__" in data:
+            return Unsupported(str(data["__unsupported__"]))
+        raise WireError("unknown object in message")
+    return data
+
+
+def pack(message: dict) -> bytes:
+    """Serialise a message whose values may hold arrays (in its "payload" fields)."""
+    blobs: list = []
+    header = json.dumps(encode(message, blobs)).encode()
+    parts = [struct.pack("<I", len(header)), header]
+    for array in blobs:
+        buffer = io.BytesIO()
+        np.save(buffer, array, allow_pickle=False)
+        raw = buffer.getvalue()
+        parts += [struct.pack("<Q", len(raw)), raw]
+    return b"".join(parts)
+
+
+def write_message(fd: int, message: dict) -> None:
+    data = memoryview(pack(message))
+    while data:
+        written = os.write(fd, data)
+        data = data[written:]
+
+
+class Reader:
+    """Reads messages from a file descriptor, with an optional deadline."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.buffer = bytearray()
+
+    def _fill(self, n: int, deadline: float | None) -> bytes:
+        while len(self.buffer) < n:
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise WireTimeout("deadline passed")
+                ready, _, _ = select.select([self.fd], [], [], remaining)
+                if not ready:
+                    raise WireTimeout("deadline passed")
+            chunk = os.read(self.fd, max(65536, n - len(self.buffer)))
+            if not chunk:
+                raise EOFError("the other side closed the channel")
+            self.buffer += chunk
+        data = bytes(self.buffer[:n])
+        del self.buffer[:n]
+        return data
+
+    def read_message(self, deadline: float | None = None):
+        (size,) = struct.unpack("<I", self._fill(4, deadline))
+        if size > MAX_HEADER:
+            raise WireError("message header too large")
+        header = json.loads(self._fill(size, deadline))
+        count = _count_arrays(header)
+        blobs = []
+        for _ in range(count):
+            (blob_size,) = struct.unpack("<Q", self._fill(8, deadline))
+            if blob_size > MAX_BLOB:
+                raise WireError("array too large")
+            blobs.append(np.load(io.BytesIO(self._fill(blob_size, deadline)), allow_pickle=False))
+        return decode(header, blobs)
+
+
+def _count_arrays(data) -> int:
+    if isinstance(data, list):
+        return sum(_count_arrays(item) for item in data)
+    if isinstance(data, dict):
+        if "__ndarray__" in data:
+            return 1
+        return sum(_count_arrays(item) for item in data.values())
+    return 0

@@ -1,0 +1,1 @@
+"""Instructor material: reference solutions, hidden tests, drivers and quiz keys. Not shipped to learners."""
