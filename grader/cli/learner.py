@@ -1,8 +1,4 @@
-"""The `grade` command. The only module that imports click: parse, call the engine, render, exit.
-
-Exit codes: 0 success (for `submit`: every test passed), 1 graded with failures,
-2 a usage error (unknown exercise, missing file, bad database URL...).
-"""
+"""The learner's commands: submit, status, list, hint (and the instructor's demo run)."""
 from __future__ import annotations
 
 import sys
@@ -10,48 +6,10 @@ from pathlib import Path
 
 import click
 
-from grader import __version__, render, service
-from grader.catalog import UnknownExercise, get_exercise, load_manifest
-
-DB_HELP = "Database URL (default: $GRADE_DB, else the SQLite file db/grades.sqlite3 of the course)."
-STUDENT_HELP = "Whose work this is (default: $GRADE_STUDENT, else your user name)."
-
-
-class Problem(click.ClickException):
-    """One line saying what is wrong and how to fix it; exit code 2."""
-    exit_code = 2
-
-
-def _exercise(slug: str):
-    try:
-        return get_exercise(slug)
-    except UnknownExercise as problem:
-        raise Problem(str(problem)) from None
-
-
-def _db(url):
-    try:
-        return service.open_db(url)
-    except service.UsageProblem as problem:
-        raise Problem(str(problem)) from None
-
-
-db_option = click.option("--db", "db_url", metavar="URL", help=DB_HELP)
-student_option = click.option("--student", metavar="NAME", help=STUDENT_HELP)
-json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="grade")
-def main():
-    """Exercises and automatic grading for learning neural networks.
-
-    \b
-    grade list                     the exercises, in order
-    grade submit neurons           grade exercises/neurons.py and record the score
-    grade status                   your progress and what to do next
-    grade hint neurons             a nudge when you are stuck
-    """
+from grader import render, service
+from grader.catalog import load_manifest
+from grader.cli import main
+from grader.cli.common import Problem, db_option, db_or_fail, exercise_or_fail, json_option, student_option
 
 
 @main.command()
@@ -69,7 +27,7 @@ def submit(slug, file_path, student, db_url, as_json):
       grade submit activations
       grade submit activations --file ~/work/activations.py --json
     """
-    exercise = _exercise(slug)
+    exercise = exercise_or_fail(slug)
     path = file_path or exercise.stub_path
     try:
         source = service.read_source(path)
@@ -104,7 +62,7 @@ def status(student, db_url, as_json):
       grade status --student alice --json
     """
     student = student or service.default_student()
-    report = service.status_report(_db(db_url), student)
+    report = service.status_report(db_or_fail(db_url), student)
     if as_json:
         render.print_json(report)
     else:
@@ -138,7 +96,7 @@ def hint(slug):
       grade hint softmax        (an unknown name suggests the closest exercise)
       grade hint activations
     """
-    exercise = _exercise(slug)
+    exercise = exercise_or_fail(slug)
     click.echo(f"{exercise.slug} — {exercise.title}\n")
     click.echo(exercise.hint)
     click.echo(f"\nThe docstrings in {exercise.stub_path} explain each function in detail.")
@@ -156,7 +114,7 @@ def demo(db_url, student):
     Example:
       grade demo --db sqlite:////tmp/demo.sqlite3
     """
-    database = _db(db_url)
+    database = db_or_fail(db_url)
     exercises = load_manifest()
     missing = [e.slug for e in exercises if not e.solution_path.exists()]
     if missing:

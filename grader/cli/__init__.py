@@ -1,0 +1,27 @@
+"""The `grade` command. This package is the only code that imports click: parse, call the engine, render, exit.
+
+Exit codes: 0 success (for `submit`: every test passed), 1 graded with failures,
+2 a usage error (unknown exercise, missing file, bad database URL...).
+Each module adds the commands of one area to `main`.
+"""
+from __future__ import annotations
+
+import click
+
+from grader import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grade")
+def main():
+    """Exercises and automatic grading for learning neural networks.
+
+    \b
+    grade list                     the exercises, in order
+    grade submit neurons           grade exercises/neurons.py and record the score
+    grade status                   your progress and what to do next
+    grade hint neurons             a nudge when you are stuck
+    """
+
+
+from grader.cli import instructor, learner, notebook, quiz  # noqa: E402,F401 - register the commands
