@@ -1,7 +1,21 @@
-"""Reference solution: backprop (chapter 4)."""
+"""Reference solution: backprop (chapter 4).
+
+Self-contained (numpy only): it is also graded as a submission, and a submission is one file.
+"""
 import numpy as np
 
-from solutions.losses import cross_entropy, cross_entropy_grad
+
+def _cross_entropy_and_grad(logits, labels):
+    """Mean softmax cross-entropy and its gradient (softmax - onehot) / N, via a stable log-softmax."""
+    z = np.asarray(logits, dtype=np.float64)
+    shifted = z - z.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(z.shape[0])
+    labels = np.asarray(labels).astype(np.intp)
+    loss = float(-np.mean(logp[rows, labels]))
+    grad = np.exp(logp)
+    grad[rows, labels] -= 1.0
+    return loss, grad / z.shape[0]
 
 
 def dense_backward(dout, X, W):
@@ -42,11 +56,10 @@ def mlp_loss_and_grads(X, y, params):
         z = a @ W + b
         pre_acts.append(z)
         a = np.maximum(z, 0) if k < len(params) - 1 else z
-    loss = cross_entropy(a, y)
+    loss, dz = _cross_entropy_and_grad(a, y)
 
     # Backward pass: the chain rule, from the loss back to the first layer.
     grads = [None] * len(params)
-    dz = cross_entropy_grad(a, y)
     for k in reversed(range(len(params))):
         W = params[k][0]
         da, dW, db = dense_backward(dz, inputs[k], W)

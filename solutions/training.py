@@ -1,13 +1,66 @@
-"""Reference solution: training (chapter 7)."""
+"""Reference solution: training (chapter 7).
+
+Self-contained (numpy only), as a learner's file must be: the pieces of chapters 3 and 4 it
+needs are repeated here.
+"""
 import numpy as np
 
-from solutions.backprop import mlp_loss_and_grads
+NUM_CLASSES = 10  # digits 0-9
 
 
 def accuracy(logits, labels):
     """Fraction of rows whose argmax equals the label, a float in [0, 1]."""
     pred = np.argmax(np.asarray(logits), axis=1)
     return float(np.mean(pred == np.asarray(labels)))
+
+
+def _cross_entropy_and_grad(logits, labels):
+    """Mean softmax cross-entropy and its gradient (softmax - onehot) / N, via a stable log-softmax."""
+    z = np.asarray(logits, dtype=np.float64)
+    shifted = z - z.max(axis=1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(z.shape[0])
+    labels = np.asarray(labels).astype(np.intp)
+    loss = float(-np.mean(logp[rows, labels]))
+    grad = np.exp(logp)
+    grad[rows, labels] -= 1.0
+    return loss, grad / z.shape[0]
+
+
+def _dense_backward(dout, X, W):
+    """Gradients (dX, dW, db) of out = X @ W + b, given dout = dL/dout of shape (N, M)."""
+    dX = dout @ W.T          # (N, M) @ (M, D) -> (N, D)
+    dW = X.T @ dout          # (D, N) @ (N, M) -> (D, M)
+    db = dout.sum(axis=0)    # b was broadcast over the N rows: sum their contributions
+    return dX, dW, db
+
+
+def _relu_backward(dout, x):
+    """Gradient through out = relu(x): dout where x > 0, else 0."""
+    return np.where(x > 0, dout, 0.0)
+
+
+def _mlp_loss_and_grads(X, y, params):
+    """Cross-entropy of the MLP (ReLU after every layer but the last) and its (dW, db) grads."""
+    # Forward pass, keeping each layer's input and pre-activation for the backward pass.
+    inputs, pre_acts = [], []
+    a = X
+    for k, (W, b) in enumerate(params):
+        inputs.append(a)
+        z = a @ W + b
+        pre_acts.append(z)
+        a = np.maximum(z, 0) if k < len(params) - 1 else z
+    loss, dz = _cross_entropy_and_grad(a, y)
+
+    # Backward pass: the chain rule, from the loss back to the first layer.
+    grads = [None] * len(params)
+    for k in reversed(range(len(params))):
+        W = params[k][0]
+        da, dW, db = _dense_backward(dz, inputs[k], W)
+        grads[k] = (dW, db)
+        if k > 0:
+            dz = _relu_backward(da, pre_acts[k - 1])
+    return loss, grads
 
 
 def _init_params(sizes, rng):
@@ -21,7 +74,7 @@ def train_classifier(X_train, y_train, seed=0):
     X = np.asarray(X_train, dtype=np.float64)
     y = np.asarray(y_train).astype(np.intp)
     rng = np.random.default_rng(seed)
-    params = _init_params([X.shape[1], 128, int(y.max()) + 1], rng)
+    params = _init_params([X.shape[1], 128, NUM_CLASSES], rng)
     flat = [a for pair in params for a in pair]
     m = [np.zeros_like(a) for a in flat]
     v = [np.zeros_like(a) for a in flat]
@@ -31,7 +84,7 @@ def train_classifier(X_train, y_train, seed=0):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
             idx = order[start:start + batch_size]
-            _, grads = mlp_loss_and_grads(X[idx], y[idx], params)
+            _, grads = _mlp_loss_and_grads(X[idx], y[idx], params)
             t += 1
             g_flat = [g for pair in grads for g in pair]
             for i, g in enumerate(g_flat):  # Adam, updating our own arrays in place
