@@ -121,3 +121,24 @@ def quiz_progress(db: Database, student: str) -> dict[str, QuizProgress]:
     with db.reading() as session:
         return {quiz: QuizProgress(quiz, int(right or 0), answered, total)
                 for quiz, right, answered, total in session.execute(query)}
+
+
+@dataclass
+class QuizAnswerRecord:
+    quiz: str
+    question_id: str
+    answer: str
+    correct: bool | None
+    attempt: int
+    answered_at: datetime
+
+
+def quiz_answers(db: Database, student: str, quiz: str | None = None) -> list[QuizAnswerRecord]:
+    """Every quiz answer of one student (optionally of one quiz), in the order given."""
+    query = (select(QuizAnswer.quiz, QuizAnswer.question_id, QuizAnswer.answer, QuizAnswer.correct,
+                    QuizAnswer.attempt, QuizAnswer.answered_at)
+             .join(Student).where(Student.name == student).order_by(QuizAnswer.id))
+    if quiz is not None:
+        query = query.where(QuizAnswer.quiz == quiz)
+    with db.reading() as session:
+        return [QuizAnswerRecord(*row) for row in session.execute(query)]
