@@ -83,7 +83,8 @@ def status(student: str, rows: list[dict], next_step: str, quizzes: list[dict], 
         for column, justify in (("quiz", "left"), ("title", "left"), ("score", "right"), ("answered", "right")):
             quiz_table.add_column(column, justify=justify)
         for quiz in quizzes:
-            quiz_table.add_row(quiz["quiz"], quiz["title"], f"{quiz['score']}/{quiz['questions']}",
+            score = "-" if quiz["score"] is None else f"{quiz['score']}/{quiz['questions']}"
+            quiz_table.add_row(quiz["quiz"], quiz["title"], score,
                                f"{quiz['answered']}/{quiz['questions']}")
         out.print(quiz_table)
     total = sum(r["best_score"] for r in rows)

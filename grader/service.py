@@ -176,18 +176,10 @@ def _quiz_rows(database, student: str) -> list[dict]:
     quiz_dir = COURSE_ROOT / "exercises" / "quizzes"
     if not any(quiz_dir.glob("*.toml")):
         return []
-    from db import queries
-    from grader.quizbank import load_quizzes
+    from grader.quiz import status_rows
 
-    done = queries.quiz_progress(database, student)
-    rows = []
-    for quiz in load_quizzes(COURSE_ROOT):
-        progress = done.get(quiz.id)
-        rows.append({"quiz": quiz.id, "chapter": quiz.chapter, "title": quiz.title,
-                     "questions": len(quiz.questions),
-                     "score": progress.first_attempt_correct if progress else 0,
-                     "answered": progress.answered if progress else 0})
-    return rows
+    # score: right at the first attempt (None in a copy without answer keys: the instructor scores)
+    return status_rows(database, student, COURSE_ROOT)
 
 
 def status_report(database, student: str) -> dict:
