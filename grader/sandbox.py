@@ -173,14 +173,14 @@ class Sandbox:
             ready = self.reader.read_message(deadline)
         except wire.WireTimeout:
             self._stop()
-            if time.monotonic() >= self.deadline:
-                raise RunTimeLimit(self._run_limit_message()) from None
-            raise ImportFailed("importing your file did not finish in time: does it run a long "
-                               "loop or wait for input at the top level?") from None
+            self.import_error = ("importing your file did not finish in time: does it run a long loop or "
+                                 "wait for input at the top level?")
+            raise ImportFailed(self.import_error) from None
         except (EOFError, wire.WireError, ValueError):
             self._stop()
-            raise ImportFailed("your file ended the grading process while it was being imported "
-                               "(os._exit, a crash, or it ran out of memory)") from None
+            self.import_error = ("your file ended the grading process while it was being imported "
+                                 "(os._exit, a crash, or it ran out of memory)")
+            raise ImportFailed(self.import_error) from None
         self.ready = ready
         self.sandbox_note = ready.get("sandbox", "")
         self.network_note = ready.get("network", "")
