@@ -299,6 +299,13 @@ class Sandbox:
                               describe or name)
         return Reply(reply["value"], warnings=reply.get("warnings", []), seconds=reply.get("seconds", 0.0))
 
+    def evaluate(self, expression: str, *, errstate=None, timeout=None, describe: str | None = None) -> Reply:
+        """Evaluate a Python expression (written by the course, e.g. a visible example) in the learner's
+        module namespace plus numpy as np; the value comes back as plain data, errors as for `call`."""
+        reply = self._request({"op": "eval", "expression": expression, "errstate": errstate}, timeout,
+                              describe or expression)
+        return Reply(reply["value"], warnings=reply.get("warnings", []), seconds=reply.get("seconds", 0.0))
+
     def _run_limit_message(self) -> str:
         return "the grading run reached its time limit before this check; make the slow parts faster"
 

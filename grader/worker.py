@@ -3,8 +3,9 @@
 Started by `grader.sandbox` as `python -I worker.py CONFIG_JSON` in a throwaway
 directory. It confines itself (private network, rlimits, Landlock) before it
 imports the submission, then answers requests ("call this function with these
-arguments", "run this driver") with plain data. It never decides a verdict: the
-judge compares what comes back with the reference.
+arguments", "run this driver", "evaluate this example expression") with plain
+data. It never decides a verdict: the judge compares what comes back with the
+reference.
 
 Requests arrive on the original stdin, replies leave on a private pipe; the
 learner's own stdout and stderr go to a file the judge shows, truncated.
@@ -91,6 +92,19 @@ def _defined_names(module) -> list:
     return sorted(n for n, v in vars(module).items() if not n.startswith("_") and callable(v))
 
 
+def _evaluator(module, expression):
+    """A function evaluating a judge-written expression (a visible example) in the learner's namespace.
+
+    The namespace is the learner module's own, plus numpy as np (and torch when it was preloaded).
+    Compiling happens inside the call, so a broken expression is reported like any exception.
+    """
+    namespace = dict(vars(module))
+    namespace["np"] = np
+    if "torch" in sys.modules:
+        namespace.setdefault("torch", sys.modules["torch"])
+    return lambda: eval(compile(expression, "<example>", "eval"), namespace)  # noqa: S307 - the judge's text
+
+
 def _run(target, args, kwargs, errstate, learner_file):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -132,6 +146,8 @@ def main():
         if request["op"] == "call":
             target = getattr(module, request["name"], None)
             args, kwargs = list(request["args"]), dict(request["kwargs"])
+        elif request["op"] == "eval":
+            target, args, kwargs = _evaluator(module, request["expression"]), [], {}
         else:
             target = getattr(driver, request["name"], None)
             args, kwargs = [module], dict(request["kwargs"])
