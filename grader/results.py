@@ -18,6 +18,7 @@ SCHEMA_VERSION = 1
 
 @dataclass
 class TestResult:
+    __test__ = False  # not a pytest test class, despite its name
     name: str
     function: str
     passed: bool
