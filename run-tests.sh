@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Installs what the tests need (./setup.sh --no-demo) and runs the project's test suite.
+set -euo pipefail
+cd "$(dirname "$0")"
+./setup.sh --no-demo
+exec .venv/bin/python -m pytest -q "$@"
