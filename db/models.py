@@ -47,6 +47,7 @@ class Submission(Base):
         Index("ix_submissions_student_exercise", "student_id", "exercise"),
         Index("ix_submissions_exercise", "exercise"),
         Index("ix_submissions_sha", "exercise", "source_sha256"),
+        Index("ix_submissions_best", "exercise", "student_id", "official", "score"),  # migration 0002
     )
 
 
@@ -80,4 +81,5 @@ class QuizAnswer(Base):
     __table_args__ = (
         UniqueConstraint("student_id", "question_id", "attempt", name="uq_quiz_answer_attempt"),
         Index("ix_quiz_answers_quiz", "quiz", "question_id"),
+        Index("ix_quiz_answers_first", "quiz", "student_id", "attempt", "correct"),  # migration 0002
     )
