@@ -1,0 +1,276 @@
+"""Hidden tests: backprop (chapter 4), 12 points.
+
+Mistakes these tests are built to catch (each loses points):
+- dense_backward: db not summed over the batch (db = dout[0], or dout.mean(axis=0));
+  dW or dX with a wrong transpose (every shape is non-square: N, D and M all differ, so a
+  transposed or reshaped result has the wrong shape or the wrong values); inputs modified.
+- relu_backward: the mask taken from dout instead of x; 1 instead of 0 at x == 0 (x >= 0);
+  dout zeroed in place (the input modified).
+- numerical_gradient: a one-sided difference (f(x+h) - f(x)) / h (its error ~h is ~1e-5, far
+  above NG_RTOL; the central difference is ~1e-10 off); x modified and not restored; an entry
+  not put back before the next one (caught by a non-separable function, a softmax
+  cross-entropy, where the shifted entry changes the other partial derivatives); h ignored.
+- mlp_loss_and_grads: a layer's bias gradient missing; no ReLU mask in the backward pass;
+  a ReLU after the last layer; the loss summed instead of averaged; grads in reverse order;
+  inputs modified.
+A correct solution gets everything, whatever its style: loops or vectorised, float32 or
+float64 results, tuples or lists for (dX, dW, db), (loss, grads) and each (dW, db), a
+numerical_gradient that nudges x itself and restores it. Gradients are compared with the
+reference and with central differences computed here in the judge, at inputs kept at least
+KINK_MARGIN away from ReLU's kink.
+"""
+import numpy as np
+
+from grader.testkit import Feedback, as_array, check_array, check_scalar, check_unchanged, grades
+from solutions import backprop as ref
+from solutions import losses
+
+# Central differences computed in the judge (a check of the analytic gradients).
+FD_STEP = 1e-6
+FD_RTOL, FD_ATOL = 1e-5, 1e-8
+# The learner's numerical_gradient (default h = 1e-5) against the analytic gradient: a central
+# difference is within ~1e-9 of it, a one-sided one ~1e-5 off, so this separates them.
+NG_RTOL, NG_ATOL = 1e-7, 1e-8
+# Pre-activations of the test networks stay this far from ReLU's kink at 0.
+KINK_MARGIN = 1e-3
+
+
+def central_difference(loss, x):
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + FD_STEP
+        up = loss(x)
+        x[i] = old - FD_STEP
+        down = loss(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * FD_STEP)
+    return grad
+
+
+def check_differences(got, loss, x, what):
+    expected = central_difference(loss, x)
+    if not np.allclose(np.asarray(got, dtype=np.float64), expected, rtol=FD_RTOL, atol=FD_ATOL):
+        raise Feedback(f"{what} does not match the gradient estimated by central differences "
+                       f"(tolerance rtol={FD_RTOL:g}, atol={FD_ATOL:g})")
+
+
+def as_sequence(got, length, what, names):
+    if not isinstance(got, (tuple, list)) or len(got) != length:
+        kind = f"a {type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "")
+        raise Feedback(f"{what} returned {kind}; it should return a tuple {names}")
+    return got
+
+
+# -- dense_backward --------------------------------------------------------------
+
+def dense_case(seed, n, d, m, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    return tuple(rng.normal(size=s).astype(dtype) for s in ((n, m), (n, d), (d, m), (m,)))
+
+
+def check_dense(learner, seed, n, d, m, dtype=np.float64):
+    dout, X, W, b = dense_case(seed, n, d, m, dtype)
+    kind = "float32 " if dtype == np.float32 else ""
+    what = f"dense_backward(dout, X, W) with {kind}dout {dout.shape}, X {X.shape}, W {W.shape}"
+    report = learner.call_report("dense_backward", dout, X, W, _describe=what)
+    got = as_sequence(report.value, 3, what, "(dX, dW, db)")
+    for name, before, after in zip(("dout", "X", "W"), (dout, X, W), report.args):
+        check_unchanged(before, after, what, name)
+    d64, X64, W64, b64 = (a.astype(np.float64) for a in (dout, X, W, b))
+    expected = ref.dense_backward(d64, X64, W64)
+    for name, g, e in zip(("dX", "dW", "db"), got, expected):
+        check_array(g, e, f"{what}: its {name}", input_dtype=dtype)
+    if dtype == np.float64:
+        # L = sum(dout * (X @ W + b)) has exactly these gradients.
+        check_differences(got[0], lambda a: np.sum(d64 * (a @ W64 + b64)), X64, f"{what}: its dX")
+        check_differences(got[1], lambda a: np.sum(d64 * (X64 @ a + b64)), W64, f"{what}: its dW")
+        check_differences(got[2], lambda a: np.sum(d64 * (X64 @ W64 + a)), b64, f"{what}: its db")
+
+
+@grades("dense_backward", points=2)
+def test_dense_backward_values(learner):
+    check_dense(learner, 1, 5, 3, 4)
+    check_dense(learner, 2, 2, 6, 3)
+
+
+@grades("dense_backward", points=0.5)
+def test_dense_backward_float32(learner):
+    check_dense(learner, 3, 6, 4, 5, np.float32)
+
+
+# -- relu_backward -----------------------------------------------------------------
+
+def relu_case(seed, shape, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    dout, x = rng.normal(size=shape).astype(dtype), rng.normal(size=shape).astype(dtype)
+    x.flat[::4] = 0.0  # exactly at the kink: the gradient is 0 there
+    return dout, x
+
+
+@grades("relu_backward", points=1)
+def test_relu_backward_values(learner):
+    for seed, shape in ((4, (4, 5)), (5, (3, 2, 2))):
+        dout, x = relu_case(seed, shape)
+        what = f"relu_backward(dout, x) with dout, x of shape {shape} (some x exactly 0)"
+        report = learner.call_report("relu_backward", dout, x, _describe=what)
+        check_array(report.value, ref.relu_backward(dout, x), what)
+        check_unchanged(dout, report.args[0], what, "dout")
+        check_unchanged(x, report.args[1], what, "x")
+
+
+@grades("relu_backward", points=0.5)
+def test_relu_backward_float32(learner):
+    dout, x = relu_case(6, (5, 3), np.float32)
+    what = "relu_backward(dout, x) with float32 dout, x of shape (5, 3)"
+    check_array(learner.call("relu_backward", dout, x, _describe=what),
+                ref.relu_backward(dout.astype(np.float64), x.astype(np.float64)), what, input_dtype=np.float32)
+
+
+# -- numerical_gradient (through the driver: f is defined in the worker) -------------
+
+SEPARABLE = {  # name in the driver: (what f is, its exact gradient)
+    "sum_of_squares": ("sum(x²)", lambda x: 2 * x),
+    "x_sin_x": ("sum(x·sin(x))", lambda x: np.sin(x) + x * np.cos(x)),
+    "exp_3x": ("sum(exp(3x))", lambda x: 3 * np.exp(3 * x)),
+}
+
+
+def ce_case(seed):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(5, 4)), rng.integers(0, 3, size=5), rng.normal(size=(4, 3))
+
+
+def ce_gradient(X, y, W):
+    return X.T @ losses.cross_entropy_grad(X @ W, y)
+
+
+def numerical(learner, function, x, what, **kwargs):
+    result = learner.drive("numerical_gradient_of", function=function, x=x, _describe=what, **kwargs)
+    grad = as_array(result["grad"], what)
+    if grad.shape != x.shape:
+        raise Feedback(f"{what} returned shape {grad.shape}; it should have the shape of x, {x.shape}")
+    return grad, result
+
+
+def check_numerical(grad, expected, result, x, what, rtol=NG_RTOL, atol=NG_ATOL):
+    if not np.all(np.isfinite(grad)):
+        raise Feedback(f"{what} returned NaN or infinite values")
+    if not np.allclose(grad.astype(np.float64), expected, rtol=rtol, atol=atol):
+        calls = f" (f was called {result['calls']} times for {x.size} entries; a central difference " \
+                "needs two calls per entry, at x + h and at x - h)" if result["calls"] != 2 * x.size else ""
+        raise Feedback(f"{what} is not accurate enough (tolerance rtol={rtol:g}, atol={atol:g}): use the central "
+                       f"difference (f(x + h) - f(x - h)) / (2h), with every other entry at its original value{calls}")
+
+
+@grades("numerical_gradient", points=2)
+def test_numerical_gradient_matches_analytic_gradients(learner):
+    rng = np.random.default_rng(7)
+    for function, shape in (("sum_of_squares", (3, 4)), ("x_sin_x", (7,)), ("exp_3x", (2, 3, 2))):
+        x = rng.uniform(-1.5, 1.5, size=shape)
+        text, exact = SEPARABLE[function]
+        what = f"numerical_gradient(f, x) with f(x) = {text} and x of shape {shape}"
+        grad, result = numerical(learner, function, x, what)
+        check_numerical(grad, exact(x), result, x, what)
+
+
+@grades("numerical_gradient", points=1)
+def test_numerical_gradient_of_a_softmax_cross_entropy(learner):
+    X, y, W = ce_case(8)
+    what = ("numerical_gradient(f, W) with f(W) = cross_entropy(X @ W, y), X (5, 4), W (4, 3) "
+            "(every entry of W affects every partial derivative)")
+    grad, result = numerical(learner, "softmax_cross_entropy", W, what, X=X, y=y)
+    check_numerical(grad, ce_gradient(X, y, W), result, W, what)
+
+
+@grades("numerical_gradient", points=1)
+def test_numerical_gradient_leaves_x_unchanged(learner):
+    X, y, W = ce_case(9)
+    x = np.random.default_rng(10).normal(size=(2, 5))
+    for function, arg, kwargs in (("sum_of_squares", x, {}), ("softmax_cross_entropy", W, {"X": X, "y": y})):
+        what = f"numerical_gradient(f, x) with x of shape {arg.shape}"
+        _, result = numerical(learner, function, arg, what, **kwargs)
+        after = result["x_after"]
+        if not (isinstance(after, np.ndarray) and after.shape == arg.shape and np.array_equal(after, arg)):
+            raise Feedback(f"{what} left x changed when it returned: work on a float64 copy of x, or put each "
+                           "entry back to its old value right after evaluating f(x + h) and f(x - h)")
+
+
+@grades("numerical_gradient", points=0.5)
+def test_numerical_gradient_uses_its_step_h(learner):
+    x = np.random.default_rng(11).uniform(-1.0, 1.0, size=(3, 2))
+    h = 1e-3
+    what = "numerical_gradient(f, x, h=1e-3) with f(x) = sum(exp(3x)) and x of shape (3, 2)"
+    grad, result = numerical(learner, "exp_3x", x, what, h=h)
+    # With h = 1e-3 the central difference itself differs from 3·exp(3x) by ~1.5e-6 (relative).
+    expected = (np.exp(3 * (x + h)) - np.exp(3 * (x - h))) / (2 * h)
+    if not np.allclose(grad.astype(np.float64), expected, rtol=1e-8, atol=1e-9):
+        raise Feedback(f"{what} does not use the step h it was given (or is not a central difference "
+                       "(f(x + h) - f(x - h)) / (2h))")
+
+
+# -- mlp_loss_and_grads ----------------------------------------------------------------
+
+def network(seed, sizes, n):
+    """Random X, y, params whose every pre-activation is at least KINK_MARGIN away from 0."""
+    rng = np.random.default_rng(seed)
+    while True:
+        params = [(rng.normal(scale=0.8, size=(a, b)), rng.normal(scale=0.5, size=b))
+                  for a, b in zip(sizes[:-1], sizes[1:])]
+        X, y = rng.normal(size=(n, sizes[0])), rng.integers(0, sizes[-1], size=n)
+        a, far = X, True
+        for W, b in params[:-1]:
+            z = a @ W + b
+            far &= bool(np.min(np.abs(z)) > KINK_MARGIN)
+            a = np.maximum(z, 0)
+        if far:
+            return X, y, params
+
+
+def reference_loss(X, y, params):
+    return ref.mlp_loss_and_grads(X, y, params)[0]
+
+
+def check_mlp(learner, X, y, params, what):
+    report = learner.call_report("mlp_loss_and_grads", X, y, params, _describe=what)
+    loss, grads = as_sequence(report.value, 2, what, "(loss, grads)")
+    check_unchanged(X, report.args[0], what, "X")
+    check_unchanged([a for pair in params for a in pair], [a for pair in report.args[2] for a in pair], what,
+                    "params")
+    expected_loss, expected_grads = ref.mlp_loss_and_grads(X, y, params)
+    check_scalar(loss, expected_loss, f"{what}: its loss")
+    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
+        raise Feedback(f"{what}: grads should be a list with one (dW, db) pair per layer ({len(params)} layers)")
+    for k, (pair, (dW, db)) in enumerate(zip(grads, expected_grads), start=1):
+        dW_got, db_got = as_sequence(pair, 2, f"{what}: grads[{k - 1}]", "(dW, db)")
+        check_array(dW_got, dW, f"{what}: dW of layer {k}")
+        check_array(db_got, db, f"{what}: db of layer {k}")
+    return grads
+
+
+@grades("mlp_loss_and_grads", points=2)
+def test_mlp_loss_and_grads_three_layers(learner):
+    X, y, params = network(12, [6, 5, 4, 3], 7)
+    check_mlp(learner, X, y, params, "mlp_loss_and_grads(X, y, params) with X (7, 6) and layers 6→5→4→3")
+
+
+@grades("mlp_loss_and_grads", points=0.5)
+def test_mlp_loss_and_grads_single_layer(learner):
+    X, y, params = network(13, [4, 3], 6)
+    check_mlp(learner, X, y, params,
+              "mlp_loss_and_grads(X, y, params) with a single layer 4→3 (no ReLU: the logits go straight to the loss)")
+
+
+@grades("mlp_loss_and_grads", points=1)
+def test_mlp_loss_and_grads_match_central_differences(learner):
+    X, y, params = network(14, [3, 4, 2], 5)
+    what = "mlp_loss_and_grads(X, y, params) with X (5, 3) and layers 3→4→2"
+    grads = check_mlp(learner, X, y, params, what)
+    for k, (W, b) in enumerate(params):
+        def with_layer(new_W=W, new_b=b):
+            return params[:k] + [(new_W, new_b)] + params[k + 1:]
+        check_differences(grads[k][0], lambda a: reference_loss(X, y, with_layer(new_W=a)), W,
+                          f"{what}: dW of layer {k + 1}")
+        check_differences(grads[k][1], lambda a: reference_loss(X, y, with_layer(new_b=a)), b,
+                          f"{what}: db of layer {k + 1}")
