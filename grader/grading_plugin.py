@@ -5,6 +5,7 @@ import pytest
 
 from grader.results import TestResult
 from grader.sandbox import LearnerError
+from grader.testkit import take_passed_notes
 
 MESSAGE_LIMIT = 600
 
@@ -29,16 +30,16 @@ class GradingPlugin:
 
     def pytest_runtest_makereport(self, item, call):
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
-            self.results.append(_outcome(item, call.excinfo))
+            self.results.append(_outcome(item, call.excinfo, take_passed_notes()))
 
 
-def _outcome(item, excinfo) -> TestResult:
+def _outcome(item, excinfo, note: str = "") -> TestResult:
     marker = item.get_closest_marker("grade")
     function = marker.kwargs.get("function", "?") if marker else "?"
     max_points = float(marker.kwargs.get("points", 0)) if marker else 0.0
     name = item.name.removeprefix("test_")
     if excinfo is None:
-        return TestResult(name, function, True, max_points, max_points, "", "passed")
+        return TestResult(name, function, True, max_points, max_points, note[:MESSAGE_LIMIT], "passed")
     error = excinfo.value
     if isinstance(error, (AssertionError, LearnerError)):
         message, status = str(error) or "this check failed", "failed"

@@ -63,7 +63,7 @@ def encode(value, blobs: list, depth: int = 0):
         array = np.asarray(value)  # drops any ndarray subclass and its methods
         if array.dtype.kind not in ARRAY_KINDS:
             return {"__unsupported__": f"ndarray of dtype {array.dtype}"}
-        blobs.append(np.ascontiguousarray(array))
+        blobs.append(array)  # np.save copes with any layout; 0-d arrays stay 0-d
         return {"__ndarray__": len(blobs) - 1}
     if isinstance(value, list):
         return [encode(item, blobs, depth + 1) for item in list.__iter__(value)]
