@@ -37,10 +37,11 @@ def submission(result, exercise, stream=None) -> None:
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("feedback", overflow="fold")
     failures: dict[str, list[str]] = {}
-    for test in result.tests:
-        if not test.passed and test.message and test.message not in failures.setdefault(test.function, []):
-            failures[test.function].append(test.message)
-    failures = {f: m for f, m in failures.items() if m}
+    for test in result.tests:  # failures first; a passing test may carry a note (e.g. the accuracy reached)
+        shown = test.message if not test.passed else f"{PASS} {test.message}"
+        if test.message and shown not in failures.setdefault(test.function, []):
+            failures[test.function].append(shown)
+    failures = {f: sorted(m, key=lambda text: text.startswith(PASS)) for f, m in failures.items() if m}
     for function, (earned, available) in result.by_function().items():
         ok = earned == available
         messages = failures.get(function, [])
@@ -102,3 +103,37 @@ def exercise_list(exercises, stream=None) -> None:
     for exercise in exercises:
         table.add_row(str(exercise.chapter), exercise.slug, exercise.title, str(exercise.points))
     out.print(table)
+
+
+def example_run(result, exercise, file_shown: str, stream=None) -> None:
+    """`grade check`: one row per visible example, then what to do next. Nothing was recorded."""
+    out = console(stream)
+    out.print(Text(f"{exercise.slug} — {exercise.title}: visible examples on {file_shown}", style="bold"))
+    if result.message:
+        out.print(Text(f"{FAIL} {result.message}", style="red"))
+    else:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column("", width=1)
+        table.add_column("function", no_wrap=True)
+        table.add_column("example", overflow="fold", ratio=1)
+        table.add_column("feedback", overflow="fold", ratio=1)
+        for test in result.tests:
+            message = test.message
+            if message.startswith(test.name + " "):
+                message = message[len(test.name) + 1:]  # the call is already in its own column
+            table.add_row(Text(PASS if test.passed else FAIL, style="green" if test.passed else "red"),
+                          test.function, test.name, message)
+        out.print(table)
+    passed = sum(t.passed for t in result.tests)
+    style = "bold green" if result.status == "passed" else "bold yellow"
+    out.print(Text(f"Examples passed: {passed}/{len(result.tests)} — a practice check: nothing was recorded.",
+                   style=style))
+    if result.status == "passed":
+        out.print(Text(f"Next: `grade submit {exercise.slug} --file {file_shown}` for your grade (hidden tests).",
+                       style="bold"))
+    else:
+        out.print(Text(f"Fix the {FAIL} rows and check again; `grade hint {exercise.slug}` if you are stuck.",
+                       style="dim"))
+    if result.output.strip():
+        out.print(Text("Your code printed:", style="dim"))
+        out.print(Text(result.output.rstrip(), style="dim"))
