@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from grader import render, service
-from grader.catalog import load_manifest
+from grader.catalog import has_hidden_tests, load_manifest
 from grader.cli import main
 from grader.cli.common import Problem, db_option, db_or_fail, exercise_or_fail, json_option, student_option
 
@@ -34,10 +34,13 @@ def submit(slug, file_path, student, db_url, as_json):
     except service.UsageProblem as problem:
         raise Problem(str(problem)) from None
     student = student or service.default_student()
+    practice = not has_hidden_tests()  # a learners' copy: visible examples only, never an official grade
     recorder = service.Recorder(db_url)  # opens the database while the submission is graded
     try:
-        result = service.grade(exercise, source, student)
-        result = recorder.record(result, source)
+        if practice:
+            result = recorder.record(service.practice(exercise, source, student), source, origin="practice")
+        else:
+            result = recorder.record(service.grade(exercise, source, student), source)
     except service.UsageProblem as problem:
         raise Problem(str(problem)) from None
     finally:
@@ -45,8 +48,12 @@ def submit(slug, file_path, student, db_url, as_json):
     if as_json:
         render.print_json(result.to_dict())
     else:
+        if practice:
+            click.echo(service.PRACTICE_NOTE)
+            if not result.tests:
+                click.echo(f"There are no visible examples for {exercise.slug} in this copy: nothing was checked.")
         render.submission(result, exercise)
-    sys.exit(0 if result.status == "passed" else 1)
+    sys.exit(0 if result.status == "passed" or (practice and not result.tests) else 1)
 
 
 @main.command()
