@@ -1,0 +1,73 @@
+"""Wall time of every `grade report` / `grade export` on a large class database.
+
+Each command runs as the instructor runs it (`python -m grader ...` in a fresh process, so Python's
+start-up and opening the database are included), output to a temporary folder; the figure is the
+median of --repeat runs, in seconds.
+
+    python benchmarks/make_class_db.py --out /tmp/class_2000.sqlite3     # once: 2,000 learners
+    python benchmarks/bench_report.py --db /tmp/class_2000.sqlite3 [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="/tmp/class_2000.sqlite3", help="the SQLite file made by make_class_db.py")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    path = Path(args.db).resolve()
+    if not path.exists():
+        sys.exit(f"{path} does not exist; make it first: python benchmarks/make_class_db.py --out {path}")
+    url = f"sqlite:///{path}"
+    sys.path.insert(0, str(ROOT))
+    from grader.catalog import load_manifest
+
+    exercise = load_manifest()[3].slug  # backprop: a middle-of-the-course exercise
+    out = Path(tempfile.mkdtemp(prefix="bench-report-"))
+    cases = [
+        ("class table (terminal)", ["report", "--sort", "total"]),
+        ("class table --csv", ["report", "--csv"]),
+        ("class table --json", ["report", "--json"]),
+        ("class page --html (charts)", ["report", "--html", str(out / "class.html")]),
+        (f"--exercise {exercise}", ["report", "--exercise", exercise]),
+        (f"--exercise {exercise} --basis latest", ["report", "--exercise", exercise, "--basis", "latest"]),
+        (f"--exercise {exercise} --html", ["report", "--exercise", exercise, "--html", str(out / "ex.html")]),
+        ("--quiz 4", ["report", "--quiz", "4"]),
+        ("--student learner00042", ["report", "--student", "learner00042"]),
+        ("export csv (gradebook)", ["export", "csv", str(out / "gradebook.csv")]),
+        (f"export gradescope --exercise {exercise}", ["export", "gradescope", str(out / "gs1"), "--exercise", exercise]),
+        ("export gradescope (every exercise)", ["export", "gradescope", str(out / "gs")]),
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "grader", "report", "--limit", "1", "--db", url], cwd=ROOT, env=env,
+                   check=True, capture_output=True)  # migrate (if needed) and warm the file cache once
+    print(f"database: {path} ({path.stat().st_size / 2**20:.0f} MB); median of {args.repeat} runs, wall time "
+          "of the whole command")
+    for label, command in cases:
+        times = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "grader", *command, "--db", url], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            times.append(time.perf_counter() - started)
+            if done.returncode != 0:
+                sys.exit(f"`grade {' '.join(command)}` failed: {done.stderr.strip()}")
+        print(f"  {label:<44} {statistics.median(times):6.2f} s")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import grader.cli"], cwd=ROOT, env=env, check=True)
+    print(f"  {'(python start-up + import grader.cli alone)':<44} {time.perf_counter() - started:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
