@@ -1,0 +1,175 @@
+"""Drivers for the fine_tuning hidden tests; they run INSIDE the worker, next to the learner's code.
+
+Each driver builds torch models with plain torch (never with the learner's build_mlp, so that one
+bug does not cascade into every test), hands them to one of the learner's functions and reports
+what it observes as plain data: type names, shapes, flags, and weights as numpy arrays. No
+expected value lives here; the tests in the judge (which never imports torch) decide.
+"""
+import numpy as np
+import torch
+from torch import nn
+
+torch.set_num_threads(1)      # two cores, and a judge process next door
+
+
+def _warm_up():
+    """Pay torch's one-off lazy imports (the first optimizer step, the first backward pass) now,
+    while the worker boots, rather than inside the learner's first timed call."""
+    lin = nn.Linear(2, 2)
+    for opt in (torch.optim.SGD(lin.parameters(), lr=0.0), torch.optim.Adam(lin.parameters(), lr=0.0)):
+        opt.zero_grad()
+        nn.functional.cross_entropy(lin(torch.zeros(1, 2)), torch.zeros(1, dtype=torch.long)).backward()
+        opt.step()
+
+
+_warm_up()
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def _plain_mlp(sizes, dtype="float32", seed=0):
+    torch.manual_seed(seed)
+    layers = []
+    for i in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[i], sizes[i + 1], dtype=DTYPES[dtype]))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def _array(t):
+    return t.detach().cpu().numpy().copy()
+
+
+def _layer(module):
+    """What one child module is, as plain data."""
+    info = {"type": type(module).__name__, "params": len(list(module.parameters()))}
+    if isinstance(module, nn.Linear):
+        info.update(in_features=int(module.in_features), out_features=int(module.out_features),
+                    weight_shape=list(module.weight.shape),
+                    bias_shape=None if module.bias is None else list(module.bias.shape),
+                    dtype=str(module.weight.dtype).removeprefix("torch."))
+    return info
+
+
+def _number(value):
+    """A count as a Python number when it is one (a 0-d tensor counts), else its type name."""
+    if isinstance(value, torch.Tensor):
+        return value.item() if value.numel() == 1 else f"tensor of shape {tuple(value.shape)}"
+    if isinstance(value, (bool, int, float, np.integer, np.floating, np.ndarray)) or value is None:
+        return value
+    return type(value).__name__
+
+
+def _params(model):
+    return [_array(p) for p in model.parameters()]
+
+
+def build(module, layer_sizes):
+    """build_mlp(layer_sizes): its type, its children, the forward pass of a zero batch."""
+    model = module.build_mlp(layer_sizes)
+    report = {"type": type(model).__name__, "is_sequential": isinstance(model, nn.Sequential)}
+    if not report["is_sequential"]:
+        return report
+    report["layers"] = [_layer(m) for m in model.children()]
+    params = list(model.parameters())
+    report["requires_grad"] = [bool(p.requires_grad) for p in params]
+    report["dtypes"] = sorted({str(p.dtype).removeprefix("torch.") for p in params})
+    try:
+        with torch.no_grad():
+            out = model(torch.zeros(3, int(layer_sizes[0])))
+        report["output_shape"] = list(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+    except Exception as error:  # noqa: BLE001 - the failure is what the test reports
+        report["output_shape"] = f"{type(error).__name__}: {error}"[:300]
+    return report
+
+
+def count(module, layer_sizes, frozen=(), dtype="float32"):
+    """count_trainable_parameters on a plain MLP whose parameters number `frozen` are frozen."""
+    model = _plain_mlp(layer_sizes, dtype)
+    for i, p in enumerate(model.parameters()):
+        p.requires_grad_(i not in frozen)
+    return _number(module.count_trainable_parameters(model))
+
+
+def freeze(module, layer_sizes, frozen_before=(), seed=0):
+    """freeze_backbone on a plain MLP (parameters number `frozen_before` frozen beforehand)."""
+    model = _plain_mlp(layer_sizes, seed=seed)
+    for i, p in enumerate(model.parameters()):
+        p.requires_grad_(i not in frozen_before)
+    before = _params(model)
+    flags_before = [bool(p.requires_grad) for p in model.parameters()]
+    returned = module.freeze_backbone(model)
+    return {"same": returned is model, "returned_type": type(returned).__name__,
+            "requires_grad_before": flags_before,
+            "layers": [_layer(m) for m in model.children()],
+            "requires_grad": [bool(p.requires_grad) for p in model.parameters()],
+            "before": before, "after": _params(model)}
+
+
+def replace(module, layer_sizes, num_classes, dtype="float32", freeze_first=False, seed=0):
+    """replace_head on a plain MLP of `dtype`; reports the model given, then the one returned."""
+    model = _plain_mlp(layer_sizes, dtype, seed=seed)
+    if freeze_first:
+        model.requires_grad_(False)
+    children = list(model.children())
+    before = _params(model)
+    returned = module.replace_head(model, num_classes)
+    now = list(model.children())
+    report = {"same": returned is model, "returned_type": type(returned).__name__,
+              "layers": [_layer(m) for m in now],
+              "kept": [any(m is c for c in children) for m in now],
+              "requires_grad": [[bool(p.requires_grad) for p in m.parameters()] for m in now],
+              "before": before}
+    report["kept_params"] = [_array(p) for m, k in zip(now, report["kept"]) if k for p in m.parameters()]
+    try:
+        with torch.no_grad():
+            out = model(torch.ones(4, int(layer_sizes[0]), dtype=DTYPES[dtype]))
+        report["forward"] = {"shape": list(out.shape), "dtype": str(out.dtype).removeprefix("torch.")}
+    except Exception as error:  # noqa: BLE001 - the failure is what the test reports
+        report["forward"] = {"error": f"{type(error).__name__}: {error}"[:300]}
+    return report
+
+
+def _foundation(weights, head_seed, num_classes):
+    """The foundation model (plain torch), a fresh head drawn from head_seed, backbone frozen."""
+    layers = []
+    for i, (W, b) in enumerate(weights):
+        lin = nn.Linear(W.shape[1], W.shape[0])
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(np.asarray(W, dtype=np.float32)))
+            lin.bias.copy_(torch.from_numpy(np.asarray(b, dtype=np.float32)))
+        layers += [lin, nn.ReLU()]
+    model = nn.Sequential(*layers[:-1])
+    torch.manual_seed(head_seed)
+    model[-1] = nn.Linear(model[-1].in_features, num_classes)
+    for p in model[:-1].parameters():
+        p.requires_grad_(False)
+    return model
+
+
+def fine_tune(module, weights, X, y, head_seed=0, num_classes=5, leftover_grads=False, runs=1, **kwargs):
+    """fine_tune on the foundation model with a new head and a frozen backbone.
+
+    leftover_grads: the frozen parameters first get a non-zero .grad, as if left over from
+    pretraining. runs > 1: the same fresh model fine-tuned that many times (reproducibility).
+    kwargs (epochs, lr, seed) are passed on to fine_tune. Reports, for every run, whether the
+    same object came back, the requires_grad flags and every parameter (Linear by Linear).
+    """
+    Xt = torch.from_numpy(np.asarray(X, dtype=np.float32))
+    yt = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    reports = []
+    for _ in range(runs):
+        model = _foundation(weights, head_seed, num_classes)
+        if leftover_grads:
+            gen = torch.Generator().manual_seed(1234)
+            for p in model[:-1].parameters():
+                p.grad = torch.randn(p.shape, generator=gen)
+        head_before = _params(model[-1])
+        returned = module.fine_tune(model, Xt.clone(), yt.clone(), **kwargs)
+        reports.append({
+            "same": returned is model, "returned_type": type(returned).__name__,
+            "types": [type(m).__name__ for m in model.children()],
+            "requires_grad": [bool(p.requires_grad) for p in model.parameters()],
+            "params": _params(model), "head_before": head_before})
+    return reports
