@@ -22,6 +22,7 @@ class GradingPlugin:
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "grade(function, points): the function a test grades and its points")
+        config.option.tbstyle = "no"  # nobody reads pytest's tracebacks here; formatting them is slow
 
     def pytest_collectreport(self, report):
         if report.failed:
