@@ -201,9 +201,13 @@ def _quiz_rows(database, student: str) -> list[dict]:
     if not any(quiz_dir.glob("*.toml")):
         return []
     from grader.quiz import status_rows
+    from grader.quizbank import QuizBankError
 
     # score: right at the first attempt (None in a copy without answer keys: the instructor scores)
-    return status_rows(database, student, COURSE_ROOT)
+    try:
+        return status_rows(database, student, COURSE_ROOT)
+    except QuizBankError as problem:
+        raise UsageProblem(f"the quiz files are broken ({problem}); `python -m grader.quizbank` lists the problems") from None
 
 
 def status_report(database, student: str) -> dict:

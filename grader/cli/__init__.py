@@ -21,6 +21,7 @@ def main():
     grade submit neurons           grade exercises/neurons.py and record the score
     grade status                   your progress and what to do next
     grade hint neurons             a nudge when you are stuck
+    grade quiz neurons             the chapter's quiz (`grade quiz` lists them all)
     """
 
 

@@ -69,7 +69,10 @@ def status(student, db_url, as_json):
       grade status --student alice --json
     """
     student = student or service.default_student()
-    report = service.status_report(db_or_fail(db_url), student)
+    try:
+        report = service.status_report(db_or_fail(db_url), student)
+    except service.UsageProblem as problem:
+        raise Problem(str(problem)) from None
     if as_json:
         render.print_json(report)
     else:
