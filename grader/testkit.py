@@ -22,6 +22,9 @@ from grader.wire import Unsupported
 # Tolerances, named so every test file uses the same ones.
 RTOL64, ATOL64 = 1e-6, 1e-9
 RTOL32, ATOL32 = 2e-4, 1e-6
+# Central differences in the judge, the oracle for gradients: step and comparison tolerance.
+FD_STEP = 1e-6
+FD_RTOL, FD_ATOL = 1e-5, 1e-8
 
 
 class Feedback(AssertionError):
@@ -152,6 +155,31 @@ def check_scalar(got, expected, what: str, *, rtol=None, atol=None, input_dtype=
     if not np.isclose(value, expected, rtol=rtol, atol=atol):
         raise Feedback(f"{what} returned a wrong value (tolerance rtol={rtol:g}, atol={atol:g})")
     return value
+
+
+def central_difference(f, x, step: float = FD_STEP) -> np.ndarray:
+    """d f / d x by central differences, in float64; f is a trusted (reference) scalar function."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + step
+        up = f(x)
+        x[i] = old - step
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * step)
+    return grad
+
+
+def check_gradient(got, f, x, what: str, advice: str = "") -> None:
+    """The learner's gradient `got` against central differences of the reference function f at x."""
+    expected = central_difference(f, x)
+    got = as_array(got, what)
+    if got.shape != expected.shape or not np.allclose(got.astype(np.float64), expected, rtol=FD_RTOL,
+                                                      atol=FD_ATOL):
+        raise Feedback(f"{what} does not match the gradient estimated by central differences "
+                       f"(tolerance rtol={FD_RTOL:g}, atol={FD_ATOL:g}){advice}")
 
 
 def check_unchanged(before, after, what: str, name: str = "its input") -> None:

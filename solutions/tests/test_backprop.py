@@ -21,39 +21,17 @@ KINK_MARGIN away from ReLU's kink.
 """
 import numpy as np
 
-from grader.testkit import Feedback, as_array, check_array, check_scalar, check_unchanged, grades
+from grader.testkit import (Feedback, as_array, check_array, check_gradient, check_scalar,
+                            check_unchanged, grades)
 from solutions import backprop as ref
 from solutions import losses
 
-# Central differences computed in the judge (a check of the analytic gradients).
-FD_STEP = 1e-6
-FD_RTOL, FD_ATOL = 1e-5, 1e-8
+# Central differences in the judge (testkit.check_gradient) check the analytic gradients.
 # The learner's numerical_gradient (default h = 1e-5) against the analytic gradient: a central
 # difference is within ~1e-9 of it, a one-sided one ~1e-5 off, so this separates them.
 NG_RTOL, NG_ATOL = 1e-7, 1e-8
 # Pre-activations of the test networks stay this far from ReLU's kink at 0.
 KINK_MARGIN = 1e-3
-
-
-def central_difference(loss, x):
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + FD_STEP
-        up = loss(x)
-        x[i] = old - FD_STEP
-        down = loss(x)
-        x[i] = old
-        grad[i] = (up - down) / (2 * FD_STEP)
-    return grad
-
-
-def check_differences(got, loss, x, what):
-    expected = central_difference(loss, x)
-    if not np.allclose(np.asarray(got, dtype=np.float64), expected, rtol=FD_RTOL, atol=FD_ATOL):
-        raise Feedback(f"{what} does not match the gradient estimated by central differences "
-                       f"(tolerance rtol={FD_RTOL:g}, atol={FD_ATOL:g})")
 
 
 def as_sequence(got, length, what, names):
@@ -84,9 +62,9 @@ def check_dense(learner, seed, n, d, m, dtype=np.float64):
         check_array(g, e, f"{what}: its {name}", input_dtype=dtype)
     if dtype == np.float64:
         # L = sum(dout * (X @ W + b)) has exactly these gradients.
-        check_differences(got[0], lambda a: np.sum(d64 * (a @ W64 + b64)), X64, f"{what}: its dX")
-        check_differences(got[1], lambda a: np.sum(d64 * (X64 @ a + b64)), W64, f"{what}: its dW")
-        check_differences(got[2], lambda a: np.sum(d64 * (X64 @ W64 + a)), b64, f"{what}: its db")
+        check_gradient(got[0], lambda a: np.sum(d64 * (a @ W64 + b64)), X64, f"{what}: its dX")
+        check_gradient(got[1], lambda a: np.sum(d64 * (X64 @ a + b64)), W64, f"{what}: its dW")
+        check_gradient(got[2], lambda a: np.sum(d64 * (X64 @ W64 + a)), b64, f"{what}: its db")
 
 
 @grades("dense_backward", points=2)
@@ -270,7 +248,7 @@ def test_mlp_loss_and_grads_match_central_differences(learner):
     for k, (W, b) in enumerate(params):
         def with_layer(new_W=W, new_b=b):
             return params[:k] + [(new_W, new_b)] + params[k + 1:]
-        check_differences(grads[k][0], lambda a: reference_loss(X, y, with_layer(new_W=a)), W,
+        check_gradient(grads[k][0], lambda a: reference_loss(X, y, with_layer(new_W=a)), W,
                           f"{what}: dW of layer {k + 1}")
-        check_differences(grads[k][1], lambda a: reference_loss(X, y, with_layer(new_b=a)), b,
+        check_gradient(grads[k][1], lambda a: reference_loss(X, y, with_layer(new_b=a)), b,
                           f"{what}: db of layer {k + 1}")
