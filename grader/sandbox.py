@@ -73,7 +73,7 @@ def _readable_paths(course_root: Path) -> list[str]:
     """The Python installation, minus anything that belongs to the course itself."""
     paths = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")}
     paths |= {"/usr/lib", "/lib", "/lib64", "/usr/lib64", "/etc/ld.so.cache", "/usr/share/zoneinfo",
-              "/dev/urandom"}
+              "/dev/urandom", "/proc/cpuinfo", "/sys/devices/system/cpu"}  # torch sizes its thread pool
     course = course_root.resolve()
     site_dirs = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
     for site in site_dirs:
