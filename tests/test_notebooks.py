@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from grader.catalog import COURSE_ROOT, get_exercise, load_manifest
 from grader.cli import main
+from grader.examples import load_examples
 from grader.notebooks import (EXAMPLES_TAG, NotebookProblem, build_notebook, docstring_markdown, is_untouched,
                               notebook_text, source_from_notebook)
 
@@ -355,3 +356,24 @@ def test_notebook_command_writes_and_never_overwrites_work(tmp_path):
 def test_notebook_command_usage_errors(args):
     result = CliRunner().invoke(main, ["notebook", *args])
     assert result.exit_code == 2, result.output
+
+
+# -- the notebooks run as they are (IPython executes cells as a Jupyter kernel does) -------------------
+
+@pytest.mark.parametrize("slug", [e.slug for e in EXERCISES if not e.torch])
+def test_notebook_examples_cell_runs_in_ipython(slug, capsys):
+    interactiveshell = pytest.importorskip("IPython.core.interactiveshell")
+    exercise = get_exercise(slug)
+    for notebook, verdict in ((filled_with_reference(exercise), "{n}/{n} examples passed"),
+                              (notebook_json(exercise), "0/{n} examples passed")):
+        shell = interactiveshell.InteractiveShell()
+        try:
+            for cell in notebook["cells"]:
+                if cell["cell_type"] == "code":
+                    result = shell.run_cell("".join(cell["source"]))
+                    assert result.error_before_exec is None
+        finally:
+            interactiveshell.InteractiveShell.clear_instance()
+        printed = capsys.readouterr().out.strip().splitlines()
+        count = len(load_examples(exercise))
+        assert printed[-1] == verdict.format(n=count), printed
