@@ -38,8 +38,10 @@ def notebook_command(slug, all_exercises, out_dir, force):
 
     The notebook is generated from exercises/SLUG.py: an introduction, one markdown
     and one code cell (the stub to fill in) per function, a cell of visible examples,
-    and how to submit. Work in your own copy (--out), then submit the notebook itself.
-    A notebook that was edited since it was generated is never overwritten without --force.
+    and how to submit. Work in your own copy (--out), then submit the notebook itself:
+    its code cells are graded, except lines starting with % or ! and cells tagged
+    "scratch" (tag your experiments). A notebook edited since it was generated is
+    never overwritten without --force.
 
     \b
     Example:
