@@ -98,7 +98,9 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
         student = entry.name
         students.append(student)
         found: dict[str, Path] = {}
-        for path in sorted(entry.iterdir()):
+        # a .py wins over a notebook of the same exercise
+        for path in sorted(entry.iterdir(), key=lambda p: (SUFFIXES.index(p.suffix) if p.suffix in SUFFIXES
+                                                           else len(SUFFIXES), p.name)):
             if path.name.startswith("."):
                 continue
             slug = path.stem if path.suffix in SUFFIXES and path.is_file() else None
@@ -249,7 +251,10 @@ def run_batch(batch: Batch, record: Callable[[RunResult, str], int], jobs: int |
     from grader.sandbox import become_subreaper
 
     started = time.monotonic()
-    pending = deque(item for item in batch.items if item.outcome == "pending")
+    # the slowest first (torch, then the longest limits), so that no process is left alone with a slow one at the end
+    weight = {e.slug: (e.torch, e.time_limit) for e in load_manifest()}
+    pending = deque(sorted((item for item in batch.items if item.outcome == "pending"),
+                           key=lambda item: weight.get(item.exercise, (False, 0.0)), reverse=True))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
     batch.jobs = jobs
     if not pending:
