@@ -280,9 +280,13 @@ def run_batch(batch: Batch, record: Callable[[RunResult, str], int], jobs: int |
         item, slot.item = slot.item, None
         if reply is not None and reply.get("ok"):
             result = RunResult.from_dict(reply["result"])
-            item.submission_id = record(result, item.source)
-            item.outcome, item.score, item.status = "graded", result.score, result.status
-            item.message, item.duration = result.message, result.duration
+            try:
+                item.submission_id = record(result, item.source)
+            except Exception as error:  # noqa: BLE001 - e.g. the database stayed locked: this file only
+                item.outcome, item.message = "crashed", f"graded, but the result could not be recorded: {error}"
+            else:
+                item.outcome, item.score, item.status = "graded", result.score, result.status
+                item.message, item.duration = result.message, result.duration
         else:
             item.outcome = "crashed"
             item.message = problem or (reply or {}).get("error", "the grader failed on this file")
