@@ -8,6 +8,7 @@ fresh one. Nothing here imports the submission.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import signal
@@ -17,9 +18,9 @@ import sysconfig
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from grader import wire
 
 WORKER = Path(__file__).with_name("worker.py")
 OUTPUT_LIMIT = 4000
@@ -69,6 +70,7 @@ class Reply:
     seconds: float = 0.0
 
 
+@lru_cache(maxsize=4)
 def _readable_paths(course_root: Path) -> list[str]:
     """The Python installation, minus anything that belongs to the course itself."""
     paths = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")}
@@ -145,26 +147,31 @@ class Sandbox:
         reply_read, reply_write = os.pipe()
         config = {"module": self.module, "file": f"{self.module}.py", "reply_fd": reply_write,
                   "memory_mb": self.memory_mb, "preload": self.preload,
-                  "driver": str(self.driver) if self.driver else None,
-                  "read_paths": _readable_paths(self.course_root)}
+                  "driver": str(self.driver) if self.driver else None}
         env = {"PATH": "/usr/bin:/bin", "HOME": str(self.workdir), "LANG": "C.UTF-8",
                "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
         output = open(self.output_path, "ab")
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-u", str(WORKER), wire.json.dumps(config)],
+                [sys.executable, "-I", "-u", str(WORKER), json.dumps(config)],
                 stdin=subprocess.PIPE, stdout=output, stderr=output, pass_fds=(reply_write,),
                 cwd=self.workdir, env=env, start_new_session=True)
         finally:
             output.close()
             os.close(reply_write)
         self.request_fd = self.process.stdin.fileno()
+        from grader import wire  # numpy: imported once the worker is already booting
+
+        # What the worker may read goes as its first message: computed while it boots.
+        wire.write_message(self.request_fd, {"read_paths": _readable_paths(self.course_root)})
         self.reader = wire.Reader(reply_read)
         self._reply_read = reply_read
         self.ready = None
 
     def _await_ready(self) -> None:
+        from grader import wire
+
         if self.ready is not None:
             return
         self.start()
@@ -258,6 +265,8 @@ class Sandbox:
             raise ImportFailed(self.import_error)
 
     def _request(self, message: dict, timeout: float | None, describe: str):
+        from grader import wire
+
         self._ensure_worker()
         self.next_id += 1
         message["id"] = self.next_id

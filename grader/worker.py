@@ -127,9 +127,10 @@ def main():
     for name in config.get("preload", []):
         __import__(name)
     driver = _load_driver(config.get("driver"))
+    read_paths = reader.read_message()["read_paths"]  # the judge's first message
     confine.set_limits(config["memory_mb"] * 2**20)
     workdir = os.getcwd()
-    sandbox = confine.restrict(config["read_paths"], [workdir])
+    sandbox = confine.restrict(read_paths, [workdir])
     sys.path[:] = [p for p in sys.path if p and not p.startswith(os.path.dirname(os.path.abspath(__file__)))]
     learner_file = os.path.join(workdir, config["file"])
     module, failure = _import_submission(learner_file, config["module"])
