@@ -15,7 +15,7 @@ from grader.cli.common import Problem, db_option, db_or_fail, exercise_or_fail, 
 @main.command()
 @click.argument("slug")
 @click.option("--file", "file_path", type=click.Path(path_type=Path), metavar="PATH",
-              help="The file to grade (default: exercises/SLUG.py of the course).")
+              help="The file to grade, a .py module or a .ipynb notebook (default: exercises/SLUG.py of the course).")
 @student_option
 @db_option
 @json_option
