@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh --no-demo
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 exec .venv/bin/python -m pytest -q "$@"

@@ -55,9 +55,11 @@ def submission(result, exercise, stream=None) -> None:
     style = "bold green" if result.status == "passed" else "bold yellow"
     recorded = f" — recorded as submission #{result.submission_id}" if result.submission_id else ""
     official = "" if result.official else " (practice run: the official grade comes from your instructor)"
-    out.print(Text(f"Score: {_points(result.score)}/{_points(result.max_score)}{recorded}{official}", style=style))
+    # soft_wrap: lines holding a command are never broken by us; the terminal wraps them
+    out.print(Text(f"Score: {_points(result.score)}/{_points(result.max_score)}{recorded}{official}", style=style),
+              soft_wrap=True)
     if result.status != "passed":
-        out.print(Text(f"Stuck? `grade hint {exercise.slug}` gives a hint.", style="dim"))
+        out.print(Text(f"Stuck? `grade hint {exercise.slug}` gives a hint.", style="dim"), soft_wrap=True)
     note = result.sandbox.get("filesystem", "")
     if note.startswith("unavailable"):
         out.print(Text(f"Warning: isolation is incomplete on this machine: {note}", style="yellow"))
@@ -92,7 +94,7 @@ def status(student: str, rows: list[dict], next_step: str, quizzes: list[dict], 
     available = sum(r["max_score"] for r in rows)
     done = sum(r["complete"] for r in rows)
     out.print(Text(f"Exercises complete: {done}/{len(rows)}   points: {_points(total)}/{_points(available)}"))
-    out.print(Text(next_step, style="bold"))
+    out.print(Text(next_step, style="bold"), soft_wrap=True)
 
 
 def exercise_list(exercises, stream=None) -> None:
