@@ -19,7 +19,6 @@ import time
 import tomllib
 from dataclasses import dataclass
 
-from grader import __version__
 from grader.catalog import Exercise
 from grader.examplecheck import EXAMPLE_ATOL, EXAMPLE_RTOL, compare, expected_value
 from grader.results import RunResult, TestResult
@@ -108,31 +107,20 @@ def run_examples(exercise: Exercise, source: str, student: str) -> RunResult:
     The result is a practice run (official=False) and is not recorded. Raises ExamplesProblem
     (a UsageProblem) when the exercise has no valid examples file.
     """
-    from grader.judge import _start_sandbox
+    from grader.judge import run_result, start_sandbox
 
     examples = load_examples(exercise)
     started = time.monotonic()
-    sandbox = _start_sandbox(exercise, source)
+    sandbox = start_sandbox(exercise, source)
     try:
         tests = [_run_one(sandbox, example) for example in examples]
     finally:
         output = sandbox.close()
-    passed = sum(test.passed for test in tests)
-    if sandbox.import_error:
-        status, message = "error", sandbox.import_error
-    else:
-        status, message = ("passed" if passed == len(tests) else "failed"), ""
-    return RunResult(
-        exercise=exercise.slug, student=student, score=float(passed), max_score=float(len(tests)),
-        status=status, tests=tests, message=message, duration=round(time.monotonic() - started, 3),
-        grader_version=__version__,
-        sandbox={"filesystem": sandbox.sandbox_note or "not started", "network": sandbox.network_note or "",
-                 "restarts": sandbox.restarts},
-        output=output, official=False)
+    return run_result(exercise, student, sandbox, tests, started, output, max_score=len(tests), official=False)
 
 
 def _run_one(sandbox, example: Example) -> TestResult:
-    from grader.sandbox import LearnerError, NotDefined, _missing_message
+    from grader.sandbox import LearnerError
 
     def outcome(passed: bool, message: str = "", status: str | None = None) -> TestResult:
         return TestResult(example.call, example.function, passed, 1.0 if passed else 0.0, 1.0, message,
@@ -140,8 +128,7 @@ def _run_one(sandbox, example: Example) -> TestResult:
 
     name = example.function.split(".")[0]
     try:
-        if name not in sandbox.functions():
-            raise NotDefined(_missing_message(name))
+        sandbox.require(name)
         reply = sandbox.evaluate(example.call, describe=example.call)
     except LearnerError as error:
         return outcome(False, str(error))

@@ -19,7 +19,8 @@ from grader.results import RunResult, TestResult
 from grader.sandbox import Sandbox
 
 
-def _start_sandbox(exercise: Exercise, source: str) -> Sandbox:
+def start_sandbox(exercise: Exercise, source: str) -> Sandbox:
+    """A worker for this exercise's limits, already booting when this returns."""
     sandbox = Sandbox(source, exercise.slug, exercise.root, call_limit=exercise.call_limit,
                       run_limit=exercise.time_limit, memory_mb=exercise.memory_mb,
                       preload=["torch"] if exercise.torch else [], driver=exercise.driver_path,
@@ -31,12 +32,18 @@ def _start_sandbox(exercise: Exercise, source: str) -> Sandbox:
 def grade_source(exercise: Exercise, source: str, student: str) -> RunResult:
     """Grade `source` (the text of a learner's module) against the exercise's hidden tests."""
     started = time.monotonic()
-    sandbox = _start_sandbox(exercise, source)  # the worker boots while pytest loads
+    sandbox = start_sandbox(exercise, source)  # the worker boots while pytest loads
     try:
         tests, problem = _run_hidden_tests(exercise, sandbox)
     finally:
         output = sandbox.close()
-    score = round(sum(t.points for t in tests), 4)
+    return run_result(exercise, student, sandbox, tests, started, output, max_score=exercise.points,
+                      problem=problem)
+
+
+def run_result(exercise: Exercise, student: str, sandbox: Sandbox, tests: list[TestResult], started: float,
+               output: str, *, max_score: float, problem: str = "", official: bool = True) -> RunResult:
+    """The versioned result of a finished run: score, status and what the sandbox reported."""
     if sandbox.import_error:
         status, message = "error", sandbox.import_error
     elif problem:
@@ -45,12 +52,12 @@ def grade_source(exercise: Exercise, source: str, student: str) -> RunResult:
         status = "passed" if tests and all(t.passed for t in tests) else "failed"
         message = ""
     return RunResult(
-        exercise=exercise.slug, student=student, score=score, max_score=float(exercise.points),
-        status=status, tests=tests, message=message, duration=round(time.monotonic() - started, 3),
-        grader_version=__version__,
+        exercise=exercise.slug, student=student, score=round(sum(t.points for t in tests), 4),
+        max_score=float(max_score), status=status, tests=tests, message=message,
+        duration=round(time.monotonic() - started, 3), grader_version=__version__,
         sandbox={"filesystem": sandbox.sandbox_note or "not started", "network": sandbox.network_note or "",
                  "restarts": sandbox.restarts},
-        output=output)
+        output=output, official=official)
 
 
 def _run_hidden_tests(exercise: Exercise, sandbox: Sandbox) -> tuple[list[TestResult], str]:

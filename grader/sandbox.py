@@ -26,6 +26,7 @@ WORKER = Path(__file__).with_name("worker.py")
 OUTPUT_LIMIT = 4000
 _PR_SET_CHILD_SUBREAPER = 36
 MAX_RESTARTS = 25
+RUN_LIMIT_MESSAGE = "the grading run reached its time limit before this check; make the slow parts faster"
 
 
 class LearnerError(Exception):
@@ -207,15 +208,11 @@ class Sandbox:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             pass
-        for fd_owner in (self.process.stdin,):
+        for close in (self.process.stdin.close, lambda: os.close(self._reply_read)):
             try:
-                fd_owner.close()
+                close()
             except OSError:
                 pass
-        try:
-            os.close(self._reply_read)
-        except OSError:
-            pass
         self.process = None
         self._reap_orphans()
 
@@ -250,11 +247,16 @@ class Sandbox:
         self._ensure_worker()
         return list(self.ready.get("functions", []))
 
+    def require(self, name: str) -> None:
+        """Raise NotDefined unless the learner's module defines the function or class `name`."""
+        if name not in self.functions():
+            raise NotDefined(_missing_message(name))
+
     def _ensure_worker(self) -> None:
         if self.import_error:
             raise ImportFailed(self.import_error)
         if time.monotonic() >= self.deadline:
-            raise RunTimeLimit(self._run_limit_message())
+            raise RunTimeLimit(RUN_LIMIT_MESSAGE)
         if self.process is None:
             if self.restarts >= MAX_RESTARTS:
                 raise WorkerCrashed("your code stopped the worker too many times; the remaining checks were skipped")
@@ -277,8 +279,8 @@ class Sandbox:
             reply = self.reader.read_message(deadline)
         except wire.WireTimeout:
             self._stop()
-            if time.monotonic() >= self.deadline - 0.01 and deadline == self.deadline:
-                raise RunTimeLimit(self._run_limit_message()) from None
+            if deadline == self.deadline:  # the run's limit, not the call's, ran out
+                raise RunTimeLimit(RUN_LIMIT_MESSAGE) from None
             raise LearnerTimeout(f"{describe} did not return within {limit:g} s: an infinite loop, "
                                  "or far too much work? It was stopped.") from None
         except (EOFError, BrokenPipeError, wire.WireError, ValueError, OSError):
@@ -296,8 +298,7 @@ class Sandbox:
     def call(self, name: str, args, kwargs, *, errstate=None, timeout=None, report=False,
              describe: str | None = None) -> Reply:
         describe = describe or f"{name}(...)"
-        if self.ready is not None and self.ready["ok"] and name not in self.ready["functions"]:
-            raise NotDefined(_missing_message(name))
+        self.require(name)
         reply = self._request({"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs),
                                "errstate": errstate, "report": report}, timeout, describe)
         return Reply(reply["value"], reply.get("args", []), reply.get("kwargs", {}),
@@ -315,8 +316,6 @@ class Sandbox:
                               describe or expression)
         return Reply(reply["value"], warnings=reply.get("warnings", []), seconds=reply.get("seconds", 0.0))
 
-    def _run_limit_message(self) -> str:
-        return "the grading run reached its time limit before this check; make the slow parts faster"
 
 
 def _missing_message(name: str) -> str:

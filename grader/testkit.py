@@ -51,26 +51,11 @@ def grades(function: str, points: int):
     return pytest.mark.grade(function=function, points=points)
 
 
-def shape_text(*arrays) -> str:
-    return ", ".join(f"shape {tuple(np.shape(a))}" for a in arrays)
-
-
-def describe_call(name: str, **arrays) -> str:
-    """`relu(x)` with x of shape (3, 5)` — how a call is named in messages."""
-    parts = [f"{k} of shape {tuple(np.shape(v))}" for k, v in arrays.items() if isinstance(v, np.ndarray)]
-    inner = ", ".join(arrays)
-    text = f"{name}({inner})"
-    return f"{text} with {', '.join(parts)}" if parts else text
-
-
 class Learner:
     """The learner's module, seen from the judge: every call crosses to the worker."""
 
     def __init__(self, sandbox: Sandbox):
         self._sandbox = sandbox
-
-    def defines(self, name: str) -> bool:
-        return name in self._sandbox.functions()
 
     def call(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs):
         return self.call_report(name, *args, _errstate=_errstate, _timeout=_timeout, _describe=_describe,
