@@ -31,7 +31,7 @@ def main() -> None:
         sys.exit(f"{path} does not exist; make it first: python benchmarks/make_class_db.py --out {path}")
     url = f"sqlite:///{path}"
     sys.path.insert(0, str(ROOT))
-    from grader.catalog import load_manifest
+    from grader.course.catalog import load_manifest
 
     exercise = load_manifest()[3].slug  # backprop: a middle-of-the-course exercise
     out = Path(tempfile.mkdtemp(prefix="bench-report-"))

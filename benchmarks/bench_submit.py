@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--skip-all", action="store_true", help="only the one exercise")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from grader.catalog import load_manifest
+    from grader.course.catalog import load_manifest
 
     with tempfile.TemporaryDirectory() as folder:
         db_url = f"sqlite:///{folder}/bench.sqlite3"

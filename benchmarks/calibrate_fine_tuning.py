@@ -18,8 +18,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from solutions import fine_tuning as ref                     # noqa: E402
-from solutions.foundation import data                        # noqa: E402
+from solutions import fine_tuning as ref  # noqa: E402
+from solutions.foundation import data  # noqa: E402
 
 EPOCHS, LR = 100, 0.05
 

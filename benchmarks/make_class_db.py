@@ -32,8 +32,8 @@ from sqlalchemy import event, insert  # noqa: E402
 from db.models import QuizAnswer, Student, Submission, TestRun  # noqa: E402
 from db.session import open_database  # noqa: E402
 from grader import __version__  # noqa: E402
-from grader.catalog import load_manifest  # noqa: E402
-from grader.quizbank import load_keys, load_quizzes  # noqa: E402
+from grader.course.catalog import load_manifest  # noqa: E402
+from grader.course.quizbank import load_keys, load_quizzes  # noqa: E402
 
 START = datetime(2026, 9, 1, 9, 0, 0)
 CHUNK = 100  # learners per transaction

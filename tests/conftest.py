@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 from click.testing import CliRunner
 
-from grader.catalog import get_exercise
+from grader.course.catalog import get_exercise
 
 
 @pytest.fixture

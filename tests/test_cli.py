@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from grader.catalog import COURSE_ROOT, get_exercise, load_manifest
+from grader.course.catalog import COURSE_ROOT, get_exercise, load_manifest
 
 
 def test_submit_reference_passes_and_is_recorded(cli):

@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:
 from db import queries  # noqa: E402
 from db.session import open_database  # noqa: E402
 from grader.cli import main  # noqa: E402
-from grader.quizbank import format_answer, load_keys, load_quizzes  # noqa: E402
+from grader.course.quizbank import format_answer, load_keys, load_quizzes  # noqa: E402
 
 STUDENT = "ada"
 QUIZZES = load_quizzes(ROOT)
@@ -292,9 +292,9 @@ def release_copy(tmp_path, monkeypatch):
     """The course as learners get it: quizzes without solutions/quizzes (no keys)."""
     course = tmp_path / "release"
     shutil.copytree(ROOT / "exercises" / "quizzes", course / "exercises" / "quizzes")
-    import grader.catalog
+    import grader.course.catalog
 
-    monkeypatch.setattr(grader.catalog, "COURSE_ROOT", course)
+    monkeypatch.setattr(grader.course.catalog, "COURSE_ROOT", course)
     assert load_keys(course) is None
     return course
 
@@ -331,8 +331,8 @@ def test_instructor_copy_scores_answers_given_in_the_release_copy(release_copy, 
     keys = {q.id: key_text(q) for q in NEURONS.questions}
     as_json(grade("quiz", "neurons", "--answer", f"neurons.1={keys['neurons.1']}",
                   "--answer", f"neurons.2={wrong_text(NEURONS.questions[1])}", "--json"))
-    import grader.catalog
+    import grader.course.catalog
 
-    monkeypatch.setattr(grader.catalog, "COURSE_ROOT", ROOT)      # the instructor's copy, with keys
+    monkeypatch.setattr(grader.course.catalog, "COURSE_ROOT", ROOT)      # the instructor's copy, with keys
     listing = as_json(grade("quiz", "--json"))
     assert (listing["quizzes"][0]["score"], listing["quizzes"][0]["answered"]) == (1, 2), listing

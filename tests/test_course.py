@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
-from grader.catalog import COURSE_ROOT, load_manifest
-from grader.judge import grade_source
+from grader.course.catalog import COURSE_ROOT, load_manifest
+from grader.engine.judge import grade_source
 
 EXERCISES = load_manifest()
 SLUGS = [e.slug for e in EXERCISES]
@@ -91,8 +91,8 @@ def test_torch_is_imported_only_by_exercises_that_need_it():
     slugs = [e.slug for e in EXERCISES if not e.torch]
     script = (
         "import sys\n"
-        "from grader.catalog import get_exercise\n"
-        "from grader.judge import grade_source\n"
+        "from grader.course.catalog import get_exercise\n"
+        "from grader.engine.judge import grade_source\n"
         f"for slug in {slugs!r}:\n"
         "    e = get_exercise(slug)\n"
         "    grade_source(e, e.stub_path.read_text(), 'x')\n"

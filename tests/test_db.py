@@ -8,14 +8,14 @@ import subprocess
 import sys
 
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.config import Config
 
 from db import queries
 from db.models import Base
 from db.session import HEAD_REVISION, MIGRATIONS, open_database
-from grader.catalog import COURSE_ROOT
+from grader.course.catalog import COURSE_ROOT
 from grader.results import RunResult, TestResult
 
 

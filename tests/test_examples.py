@@ -8,11 +8,12 @@ import tomllib
 import numpy as np
 import pytest
 
-from grader.catalog import COURSE_ROOT, get_exercise, load_manifest
-from grader.examplecheck import compare, expected_value
-from grader.examples import KEYS, ExamplesProblem, load_examples, run_examples
-from grader.sandbox import LearnerException, LearnerTimeout, Sandbox
-from grader.wire import Unsupported
+from grader.course.catalog import COURSE_ROOT, get_exercise, load_manifest
+from grader.course.examplecheck import compare, expected_value
+from grader.course.examples import KEYS, ExamplesProblem, load_examples
+from grader.engine.examples import run_examples
+from grader.engine.sandbox import LearnerException, LearnerTimeout, Sandbox
+from grader.engine.wire import Unsupported
 
 SLUGS = [e.slug for e in load_manifest()]
 

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from grader.judge import grade_source
+from grader.engine.judge import grade_source
 from tests.conftest import fast
 
 CORRECT_RELU = """
@@ -180,7 +180,7 @@ def test_walking_the_stack_finds_no_reference():
 
 
 def test_confinement_no_reading_the_course_no_writing_outside_no_network(tmp_path):
-    from grader.catalog import COURSE_ROOT
+    from grader.course.catalog import COURSE_ROOT
 
     target = tmp_path / "escaped.txt"
     result, _ = grade(f"""

@@ -13,9 +13,10 @@ import pytest
 
 from db import queries
 from db.session import open_database
-from grader import autograde, service
-from grader.catalog import get_exercise
-from grader.sandbox import _children_of
+from grader.course.catalog import get_exercise
+from grader.engine.sandbox import _children_of
+from grader.service import autograde
+from grader.service import submit as service
 
 NEURONS = get_exercise("neurons")
 ACTIVATIONS = get_exercise("activations")

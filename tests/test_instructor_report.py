@@ -21,10 +21,9 @@ import pytest
 from db import queries
 from db.session import open_database
 from grader import __version__
-from grader.catalog import load_manifest
-from grader.quizbank import load_quizzes
+from grader.course.catalog import COURSE_ROOT, load_manifest
+from grader.course.quizbank import load_quizzes
 from grader.results import RunResult, TestResult
-from grader.catalog import COURSE_ROOT
 
 EXIT_MESSAGE = "your file called sys.exit() (or exit()) while being imported, so nothing could be graded"
 EXERCISES = [e.slug for e in load_manifest()]

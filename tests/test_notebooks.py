@@ -13,11 +13,18 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from grader.catalog import COURSE_ROOT, get_exercise, load_manifest
 from grader.cli import main
-from grader.examples import load_examples
-from grader.notebooks import (EXAMPLES_TAG, NotebookProblem, build_notebook, docstring_markdown, is_untouched,
-                              notebook_text, source_from_notebook)
+from grader.course.catalog import COURSE_ROOT, get_exercise, load_manifest
+from grader.course.examples import load_examples
+from grader.course.notebooks import (
+    EXAMPLES_TAG,
+    NotebookProblem,
+    build_notebook,
+    docstring_markdown,
+    is_untouched,
+    notebook_text,
+    source_from_notebook,
+)
 
 EXERCISES = load_manifest()
 SLUGS = [e.slug for e in EXERCISES]

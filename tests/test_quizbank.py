@@ -13,9 +13,18 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grader.quizbank import (  # noqa: E402
-    Choice, InvalidAnswer, Key, Question, QuizBankError, format_answer, is_correct,
-    load_keys, load_quizzes, parse_answer, validate_bank,
+from grader.course.quizbank import (  # noqa: E402
+    Choice,
+    InvalidAnswer,
+    Key,
+    Question,
+    QuizBankError,
+    format_answer,
+    is_correct,
+    load_keys,
+    load_quizzes,
+    parse_answer,
+    validate_bank,
 )
 
 QUIZ_IDS = ["neurons", "activations", "losses", "backprop", "autograd", "optimizers", "training",

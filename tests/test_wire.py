@@ -9,7 +9,7 @@ import struct
 import numpy as np
 import pytest
 
-from grader import wire
+from grader.engine import wire
 
 
 def roundtrip(message):

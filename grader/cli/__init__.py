@@ -9,9 +9,21 @@ from __future__ import annotations
 import click
 
 from grader import __version__
+from grader.cli.common import Problem
+from grader.errors import UsageProblem
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Grade(click.Group):
+    """Every UsageProblem raised below a command becomes one line on stderr and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UsageProblem as problem:
+            raise Problem(str(problem)) from None
+
+
+@click.group(cls=_Grade, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="grade")
 def main():
     """Exercises and automatic grading for learning neural networks.

@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import click
 
-from grader import service
-from grader.catalog import UnknownExercise, get_exercise
-
 DB_HELP = "Database URL (default: $GRADE_DB, else the SQLite file db/grades.sqlite3 of the course)."
 STUDENT_HELP = "Whose work this is (default: $GRADE_STUDENT, else your user name)."
 
@@ -16,17 +13,15 @@ class Problem(click.ClickException):
 
 
 def exercise_or_fail(slug: str):
-    try:
-        return get_exercise(slug)
-    except UnknownExercise as problem:
-        raise Problem(str(problem)) from None
+    from grader.course.catalog import get_exercise
+
+    return get_exercise(slug)  # UnknownExercise is a UsageProblem: one line, exit 2
 
 
 def db_or_fail(url):
-    try:
-        return service.open_db(url)
-    except service.UsageProblem as problem:
-        raise Problem(str(problem)) from None
+    from grader.service.submit import open_db
+
+    return open_db(url)
 
 
 db_option = click.option("--db", "db_url", metavar="URL", help=DB_HELP)

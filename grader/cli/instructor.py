@@ -10,17 +10,15 @@ from pathlib import Path
 
 import click
 
-from grader import service
 from grader.cli import main
-from grader.cli.common import Problem, db_option, db_or_fail, exercise_or_fail, json_option
-
-
-def _usage(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except service.UsageProblem as problem:
-        raise Problem(str(problem)) from None
-
+from grader.cli.common import (
+    Problem,
+    db_option,
+    db_or_fail,
+    exercise_or_fail,
+    json_option,
+)
+from grader.service import submit as service
 
 # ---------------------------------------------------------------- release
 
@@ -41,16 +39,14 @@ def release(out, as_json):
       grade release ../nn-course-learners
       cd ../nn-course-learners && git init && git add . && git commit -m "The course"
     """
-    from grader.release import build_release
+    from grader.course.release import build_release
 
     try:
         summary = build_release(out)
-    except service.UsageProblem as problem:
-        raise Problem(str(problem)) from None
     except RuntimeError as leak:
         raise click.ClickException(str(leak)) from None
     if as_json:
-        from grader import render
+        from grader.render import terminal as render
 
         render.print_json(summary.to_dict())
         return
@@ -97,13 +93,13 @@ def autograde(submissions_dir, jobs, force, only, time_limit, db_url, as_json):
     """
     import time
 
-    from grader import autograde as engine
+    from grader.service import autograde as engine
 
     for slug in only:
         exercise_or_fail(slug)
     database = db_or_fail(db_url)
     started = time.monotonic()
-    batch = _usage(engine.plan_batch, submissions_dir, only=list(only) or None)
+    batch = engine.plan_batch(submissions_dir, only=list(only) or None)
     if not force:
         engine.skip_already_graded(batch, database)
 
@@ -112,7 +108,13 @@ def autograde(submissions_dir, jobs, force, only, time_limit, db_url, as_json):
 
     todo = sum(item.outcome == "pending" for item in batch.items)
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.fields[last]}", style="dim"),
@@ -132,7 +134,7 @@ def autograde(submissions_dir, jobs, force, only, time_limit, db_url, as_json):
                                    "grade the rest") from None
     batch.wall_time = time.monotonic() - started
     if as_json:
-        from grader import render
+        from grader.render import terminal as render
 
         render.print_json(batch.to_dict())
     else:
@@ -154,8 +156,8 @@ def _render_batch(batch) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from grader.catalog import get_exercise
-    from grader.render import console
+    from grader.course.catalog import get_exercise
+    from grader.render.terminal import console
 
     exercises = [get_exercise(slug) for slug in batch.exercises]
     out = console()
@@ -235,7 +237,7 @@ def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_pa
       grade report --student alice
       grade report --html class.html                charts: distribution, completion, hardest tests
     """
-    from grader import reports
+    from grader.reports import data as reports
 
     chosen = [name for name, value in (("--exercise", exercise), ("--quiz", quiz), ("--student", student)) if value]
     if len(chosen) > 1:
@@ -252,22 +254,22 @@ def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_pa
         raise Problem(f"the folder of {html_path} does not exist; create it or choose another --html FILE")
     database = db_or_fail(db_url)
     if exercise:
-        data = _usage(reports.exercise_report, database, exercise, basis=basis)
+        data = reports.exercise_report(database, exercise, basis=basis)
     elif quiz:
-        data = _usage(reports.quiz_report, database, quiz)
+        data = reports.quiz_report(database, quiz)
     elif student:
-        data = _usage(reports.student_report, database, student)
+        data = reports.student_report(database, student)
     else:
-        data = _usage(reports.class_report, database, sort=sort, reverse=reverse, limit=limit,
+        data = reports.class_report(database, sort=sort, reverse=reverse, limit=limit,
                       details=bool(html_path))
     if html_path:
-        from grader.report_html import page
+        from grader.reports.html import page
 
         html_path.write_text(page(data), encoding="utf-8")
         click.echo(f"Wrote {html_path} ({html_path.stat().st_size / 1024:.0f} KB): open it in any browser, no "
                    "network needed.")
     elif as_json:
-        from grader import render
+        from grader.render import terminal as render
 
         render.print_json(data)
     elif as_csv:
@@ -307,7 +309,7 @@ def export_gradescope(out_dir, exercise, basis, db_url, as_json):
     Example:
       grade export gradescope gs/ --exercise neurons
     """
-    from grader import reports
+    from grader.reports import data as reports
 
     if exercise:
         exercise_or_fail(exercise)
@@ -316,7 +318,7 @@ def export_gradescope(out_dir, exercise, basis, db_url, as_json):
     database = db_or_fail(db_url)
     summary = reports.export_gradescope(database, out_dir, basis=basis, exercise=exercise)
     if as_json:
-        from grader import render
+        from grader.render import terminal as render
 
         render.print_json(summary)
     else:
@@ -339,7 +341,7 @@ def export_csv(file, db_url):
       grade export csv gradebook.csv
       grade export csv - | column -s, -t
     """
-    from grader import reports
+    from grader.reports import data as reports
 
     if str(file) != "-" and not file.parent.resolve().is_dir():
         raise Problem(f"the folder of {file} does not exist; create it or choose another FILE")

@@ -6,10 +6,20 @@ from pathlib import Path
 
 import click
 
-from grader import render, service
-from grader.catalog import has_hidden_tests, load_manifest
 from grader.cli import main
-from grader.cli.common import Problem, db_option, db_or_fail, exercise_or_fail, json_option, student_option
+from grader.cli.common import (
+    Problem,
+    db_option,
+    db_or_fail,
+    exercise_or_fail,
+    json_option,
+    student_option,
+)
+from grader.course import submissions
+from grader.course.catalog import has_hidden_tests, load_manifest
+from grader.render import terminal as render
+from grader.service import progress
+from grader.service import submit as service
 
 
 @main.command()
@@ -29,11 +39,8 @@ def submit(slug, file_path, student, db_url, as_json):
     """
     exercise = exercise_or_fail(slug)
     path = file_path or exercise.stub_path
-    try:
-        source = service.read_source(path)
-    except service.UsageProblem as problem:
-        raise Problem(str(problem)) from None
-    student = student or service.default_student()
+    source = submissions.read_source(path)
+    student = student or submissions.default_student()
     practice = not has_hidden_tests()  # a learners' copy: visible examples only, never an official grade
     recorder = service.Recorder(db_url)  # opens the database while the submission is graded
     try:
@@ -41,8 +48,6 @@ def submit(slug, file_path, student, db_url, as_json):
             result = recorder.record(service.practice(exercise, source, student), source, origin="practice")
         else:
             result = recorder.record(service.grade(exercise, source, student), source)
-    except service.UsageProblem as problem:
-        raise Problem(str(problem)) from None
     finally:
         recorder.close()
     if as_json:
@@ -68,11 +73,8 @@ def status(student, db_url, as_json):
       grade status
       grade status --student alice --json
     """
-    student = student or service.default_student()
-    try:
-        report = service.status_report(db_or_fail(db_url), student)
-    except service.UsageProblem as problem:
-        raise Problem(str(problem)) from None
+    student = student or submissions.default_student()
+    report = progress.status_report(db_or_fail(db_url), student)
     if as_json:
         render.print_json(report)
     else:
@@ -136,5 +138,5 @@ def demo(db_url, student):
         mark = render.PASS if result.status == "passed" else render.FAIL
         click.echo(f"{mark} {exercise.slug:<16} {result.score:g}/{result.max_score:g}   ({result.duration:.2f} s)")
     click.echo()
-    report = service.status_report(database, student)
+    report = progress.status_report(database, student)
     render.status(student, report["exercises"], report["next"], report["quizzes"])

@@ -1,7 +1,7 @@
 """Jupyter commands: `grade notebook` writes an exercise's notebook, `grade check` runs the visible examples.
 
-`grade submit SLUG --file work.ipynb` needs nothing from here: service.read_source turns a notebook
-into the module it grades (grader.notebooks.source_from_notebook).
+`grade submit SLUG --file work.ipynb` needs nothing from here: submissions.read_source turns a notebook
+into the module it grades (grader.course.notebooks.source_from_notebook).
 """
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from pathlib import Path
 
 import click
 
-from grader import render, service
-from grader.catalog import COURSE_ROOT, load_manifest
 from grader.cli import main
 from grader.cli.common import Problem, exercise_or_fail, json_option
+from grader.course import submissions
+from grader.course.catalog import COURSE_ROOT, load_manifest
+from grader.render import terminal as render
 
 
 def _shown(path: Path) -> str:
@@ -57,8 +58,8 @@ def notebook_command(slug, all_exercises, out_dir, force):
     directory = out_dir if out_dir is not None else COURSE_ROOT / "exercises" / "notebooks"
     if directory.exists() and not directory.is_dir():
         raise Problem(f"{directory} is not a directory; pass a directory to --out")
-    from grader.examples import ExamplesProblem
-    from grader.notebooks import write_notebook
+    from grader.course.examples import ExamplesProblem
+    from grader.course.notebooks import write_notebook
 
     kept = []
     for exercise in exercises:
@@ -104,13 +105,10 @@ def check(slug, file_path, as_json):
     """
     exercise = exercise_or_fail(slug)
     path = file_path or exercise.stub_path
-    try:
-        source = service.read_source(path)
-        from grader.examples import run_examples
+    source = submissions.read_source(path)
+    from grader.engine.examples import run_examples
 
-        result = run_examples(exercise, source, service.default_student())
-    except service.UsageProblem as problem:
-        raise Problem(str(problem)) from None
+    result = run_examples(exercise, source, submissions.default_student())
     if as_json:
         render.print_json(result.to_dict())
     else:

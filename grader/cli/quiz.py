@@ -3,9 +3,15 @@ from __future__ import annotations
 
 import click
 
-from grader import service
 from grader.cli import main
-from grader.cli.common import Problem, db_option, db_or_fail, json_option, student_option
+from grader.cli.common import (
+    db_option,
+    db_or_fail,
+    json_option,
+    student_option,
+)
+from grader.course import submissions
+from grader.errors import UsageProblem
 
 
 @main.command(name="quiz")
@@ -32,35 +38,33 @@ def quiz_command(chapter, answers, student, db_url, as_json):
       grade quiz neurons --answer neurons.1=a --answer neurons.4=a,c,e --answer neurons.2=109386
       grade quiz neurons --answer neurons.2=109386 --json
     """
-    from grader import quiz as engine
-    from grader import render, render_quiz
+    from grader.render import quiz as render_quiz
+    from grader.render import terminal as render
+    from grader.service import quiz as engine
 
-    student = student or service.default_student()
-    try:
-        bank = engine.load_bank()
-        if chapter is None:
-            if answers:
-                raise service.UsageProblem("--answer needs the quiz: `grade quiz CHAPTER --answer Q_ID=VALUE`")
-            report = engine.listing(bank, engine.scores(db_or_fail(db_url), student, bank), student)
-            if as_json:
-                render.print_json(report)
-            else:
-                render_quiz.quiz_list(report)
-            return
-        quiz = engine.find_quiz(bank, chapter)
-        if not answers:
-            if as_json:
-                raise service.UsageProblem(f"--json needs the answers: `grade quiz {quiz.id} --answer "
-                                           f"{quiz.questions[0].id}=VALUE --json` (a quiz in the terminal "
-                                           "prints text)")
-            _ask(engine, render_quiz, bank, quiz, student, db_or_fail(db_url))
-            return
-        verdicts = engine.verdicts_for(bank, quiz, answers)    # every answer is readable, or nothing is recorded
-        database = db_or_fail(db_url)
-        answered = [engine.record(database, student, verdict) for verdict in verdicts]
-        score = engine.scores(database, student, bank)[quiz.id]
-    except service.UsageProblem as problem:
-        raise Problem(str(problem)) from None
+    student = student or submissions.default_student()
+    bank = engine.load_bank()
+    if chapter is None:
+        if answers:
+            raise UsageProblem("--answer needs the quiz: `grade quiz CHAPTER --answer Q_ID=VALUE`")
+        report = engine.listing(bank, engine.scores(db_or_fail(db_url), student, bank), student)
+        if as_json:
+            render.print_json(report)
+        else:
+            render_quiz.quiz_list(report)
+        return
+    quiz = engine.find_quiz(bank, chapter)
+    if not answers:
+        if as_json:
+            raise UsageProblem(f"--json needs the answers: `grade quiz {quiz.id} --answer "
+                                       f"{quiz.questions[0].id}=VALUE --json` (a quiz in the terminal "
+                                       "prints text)")
+        _ask(engine, render_quiz, bank, quiz, student, db_or_fail(db_url))
+        return
+    verdicts = engine.verdicts_for(bank, quiz, answers)    # every answer is readable, or nothing is recorded
+    database = db_or_fail(db_url)
+    answered = [engine.record(database, student, verdict) for verdict in verdicts]
+    score = engine.scores(database, student, bank)[quiz.id]
     report = engine.round_report(bank, quiz, student, answered, score)
     if as_json:
         render.print_json(report)

@@ -17,7 +17,7 @@ float64 results, bool or float arrays for the ReLU derivative.
 import numpy as np
 import pytest
 
-from grader.testkit import check_array, check_unchanged, grades
+from grader.engine.testkit import check_array, check_unchanged, grades
 from solutions import activations as ref
 
 SHAPES = [(3, 5), (4, 2, 3), (7,)]

@@ -26,7 +26,13 @@ negative number for masked scores.
 """
 import numpy as np
 
-from grader.testkit import Feedback, as_array, check_array, check_unchanged, grades
+from grader.engine.testkit import (
+    Feedback,
+    as_array,
+    check_array,
+    check_unchanged,
+    grades,
+)
 from solutions import architectures as ref
 
 

@@ -31,7 +31,7 @@ import random
 
 import numpy as np
 
-from grader.testkit import ATOL64, RTOL64, Feedback, grades
+from grader.engine.testkit import ATOL64, RTOL64, Feedback, grades
 from solutions import autograd as ref
 from solutions.drivers import autograd as drv
 

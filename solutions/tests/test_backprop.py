@@ -21,8 +21,15 @@ KINK_MARGIN away from ReLU's kink.
 """
 import numpy as np
 
-from grader.testkit import (Feedback, as_array, check_array, check_gradient, check_scalar,
-                            check_unchanged, grades)
+from grader.engine.testkit import (
+    Feedback,
+    as_array,
+    check_array,
+    check_gradient,
+    check_scalar,
+    check_unchanged,
+    grades,
+)
 from solutions import backprop as ref
 from solutions import losses
 

@@ -20,7 +20,14 @@ deriving the backward pass.
 """
 import numpy as np
 
-from grader.testkit import Feedback, as_array, check_array, check_gradient, check_unchanged, grades
+from grader.engine.testkit import (
+    Feedback,
+    as_array,
+    check_array,
+    check_gradient,
+    check_unchanged,
+    grades,
+)
 from solutions import deep_training as ref
 
 INIT_STD = {

@@ -26,7 +26,7 @@ full batch or mini-batches, at the default epochs and lr (see benchmarks/calibra
 import numpy as np
 import pytest
 
-from grader.testkit import Feedback, check_scalar, grades, passed_note
+from grader.engine.testkit import Feedback, check_scalar, grades, passed_note
 from solutions.foundation import data
 
 RELU_AFTER_LAST = ("there is a {t} after the last Linear: the network must end with the last Linear and "

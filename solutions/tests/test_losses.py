@@ -21,8 +21,17 @@ differences of the reference loss computed here in the judge.
 """
 import numpy as np
 
-from grader.testkit import (ATOL32, RTOL32, Feedback, as_number, check_array, check_gradient, check_scalar,
-                            check_unchanged, grades)
+from grader.engine.testkit import (
+    ATOL32,
+    RTOL32,
+    Feedback,
+    as_number,
+    check_array,
+    check_gradient,
+    check_scalar,
+    check_unchanged,
+    grades,
+)
 from solutions import losses as ref
 
 # Stability cases: the exact answers are large numbers, compared this tightly.

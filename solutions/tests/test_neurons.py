@@ -15,7 +15,13 @@ a 0-d array) and whether it loops or uses matrix products.
 import numpy as np
 import pytest
 
-from grader.testkit import check_array, check_scalar, check_unchanged, expect_raises, grades
+from grader.engine.testkit import (
+    check_array,
+    check_scalar,
+    check_unchanged,
+    expect_raises,
+    grades,
+)
 from solutions import neurons as ref
 
 ACTIVATIONS = ["identity", "relu", "sigmoid", "tanh"]

@@ -24,7 +24,13 @@ any valid use of the seed (only properties of the shuffled order are checked).
 import numpy as np
 import pytest
 
-from grader.testkit import Feedback, check_array, check_unchanged, expect_raises, grades
+from grader.engine.testkit import (
+    Feedback,
+    check_array,
+    check_unchanged,
+    expect_raises,
+    grades,
+)
 from solutions import optimizers as ref
 
 SHAPES = [(3, 4), (5,), (2, 3, 2)]

@@ -20,7 +20,15 @@ for float32 inputs, a Python bool or a numpy bool for should_stop.
 import numpy as np
 import pytest
 
-from grader.testkit import Feedback, as_array, check_array, check_scalar, check_unchanged, expect_raises, grades
+from grader.engine.testkit import (
+    Feedback,
+    as_array,
+    check_array,
+    check_scalar,
+    check_unchanged,
+    expect_raises,
+    grades,
+)
 from solutions import regularization as ref
 
 

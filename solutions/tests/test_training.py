@@ -21,8 +21,14 @@ SGD, momentum or Adam, full batch or mini-batches, float32 or float64 weights, t
 """
 import numpy as np
 
-from grader.sandbox import LearnerError
-from grader.testkit import Feedback, check_scalar, check_unchanged, grades, passed_note
+from grader.engine.sandbox import LearnerError
+from grader.engine.testkit import (
+    Feedback,
+    check_scalar,
+    check_unchanged,
+    grades,
+    passed_note,
+)
 from solutions import training as ref
 from solutions.digits_data import digits_split
 from solutions.neurons import mlp_forward

@@ -19,8 +19,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.catalog import COURSE_ROOT
-from grader.service import UsageProblem
+from grader.course.catalog import COURSE_ROOT
+from grader.errors import UsageProblem
 
 # What a learner gets: these top-level folders and files, when they exist.
 FOLDERS = ("exercises", "grader", "db", "notebooks")
@@ -166,7 +166,7 @@ def secret_texts(root: Path = COURSE_ROOT) -> dict[str, str]:
                     segment = _normalise(ast.get_source_segment(text, node) or "")
                     if len(segment) >= MIN_SECRET_CHARS:
                         secrets[f"{label}::{node.name}"] = segment
-    from grader.quizbank import load_keys
+    from grader.course.quizbank import load_keys
 
     for question, key in (load_keys(root) or {}).items():
         if len(_normalise(key.explanation)) >= MIN_SECRET_CHARS:

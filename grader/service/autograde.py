@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from grader.catalog import Exercise, get_exercise, load_manifest
+from grader.course.catalog import Exercise, get_exercise, load_manifest
+from grader.errors import UsageProblem
 from grader.results import RunResult
-from grader.service import UsageProblem
 
 SUFFIXES = (".py", ".ipynb")
 JUDGE_GRACE_S = 60.0  # beyond the exercise's own time limit, before a pool process is deemed stuck
@@ -80,7 +80,7 @@ class Batch:
 def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
     """What to do with every learner folder under `folder` (every exercise, or those in `only`):
     each learner x exercise becomes an Item, "pending" when there is a file to grade."""
-    from grader.service import read_source
+    from grader.course.submissions import read_source
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -158,7 +158,7 @@ def skip_already_graded(batch: Batch, database) -> Batch:
 def _serve(connection, overrides: dict) -> None:
     """A pool process: receive one job at a time as JSON, grade it like `grade submit`, reply JSON."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from grader.judge import grade_source
+    from grader.engine.judge import grade_source
 
     while True:
         try:
@@ -220,7 +220,7 @@ class _Slot:
 
 def _end_strays(known: set[int]) -> None:
     """End processes re-parented to us (a dead judge's sandbox worker and what it started)."""
-    from grader.sandbox import _children_of
+    from grader.engine.sandbox import _children_of
 
     for _ in range(5):
         strays = _children_of(os.getpid()) - known
@@ -248,7 +248,7 @@ def run_batch(batch: Batch, record: Callable[[RunResult, str], int], jobs: int |
     import multiprocessing
     from multiprocessing.connection import wait
 
-    from grader.sandbox import become_subreaper
+    from grader.engine.sandbox import become_subreaper
 
     started = time.monotonic()
     # the slowest first (torch, then the longest limits), so that no process is left alone with a slow one at the end
@@ -261,13 +261,14 @@ def run_batch(batch: Batch, record: Callable[[RunResult, str], int], jobs: int |
         batch.wall_time = time.monotonic() - started
         return batch
     become_subreaper()
-    import grader.judge  # noqa: F401 - loaded once here, shared by every forked pool process
     import numpy  # noqa: F401
     import pytest  # noqa: F401
 
+    import grader.engine.judge  # noqa: F401 - loaded once here, shared by every forked pool process
+
     context = multiprocessing.get_context("fork")  # cheap; this process runs no other threads
     overrides = {"time_limit": time_limit}
-    from grader.sandbox import _children_of
+    from grader.engine.sandbox import _children_of
 
     before = _children_of(os.getpid())
     slots = [_Slot(context, overrides) for _ in range(jobs)]

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.sandbox import LearnerException, Reply, Sandbox
-from grader.wire import Unsupported
+from grader.engine.sandbox import LearnerException, Reply, Sandbox
+from grader.engine.wire import Unsupported
 
 # Tolerances, named so every test file uses the same ones.
 RTOL64, ATOL64 = 1e-6, 1e-9

@@ -601,8 +601,11 @@ def format_answer(question: Question, answer: KeyValue) -> str:
     raise ValueError(f"unknown question kind {question.kind!r}")
 
 
-if __name__ == "__main__":      # python -m grader.quizbank: check the installed course's bank
+if __name__ == "__main__":      # python -m grader.course.quizbank: check the installed course's bank
     import sys
-    found = validate_bank(Path(__file__).resolve().parent.parent)
+
+    from grader.course.catalog import COURSE_ROOT
+
+    found = validate_bank(COURSE_ROOT)
     print("\n".join(found) if found else "quiz bank OK")
     sys.exit(1 if found else 0)

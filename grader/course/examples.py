@@ -10,19 +10,17 @@ They live in exercises/examples/<slug>.toml (learner-visible, unlike the hidden 
     # optional: rtol, atol (default 1e-6, 1e-8), note (shown when the example fails)
 
 `call` runs in the isolated worker like everything else a learner wrote (worker op "eval"); the
-verdict is decided here, in the judge, by `grader.examplecheck.compare`, the same function the
+verdict is decided here, in the judge, by `grader.course.examplecheck.compare`, the same function the
 notebooks' examples cell uses. Running examples records nothing.
 """
 from __future__ import annotations
 
-import time
 import tomllib
 from dataclasses import dataclass
 
-from grader.catalog import Exercise
-from grader.examplecheck import EXAMPLE_ATOL, EXAMPLE_RTOL, compare, expected_value
-from grader.results import RunResult, TestResult
-from grader.service import UsageProblem
+from grader.course.catalog import Exercise
+from grader.course.examplecheck import EXAMPLE_ATOL, EXAMPLE_RTOL, expected_value
+from grader.errors import UsageProblem
 
 KEYS = {"function", "call", "expected", "expected_shape", "rtol", "atol", "note"}
 
@@ -99,46 +97,3 @@ def _parse(entry, where: str) -> Example:
         raise ExamplesProblem(f"{where}: `note` must be a string")
     return Example(entry["function"].strip(), entry["call"].strip(), entry.get("expected"), shape,
                    note=note.strip(), **tolerances)
-
-
-def run_examples(exercise: Exercise, source: str, student: str) -> RunResult:
-    """Run the exercise's visible examples on `source` in the worker: one point per example passed.
-
-    The result is a practice run (official=False) and is not recorded. Raises ExamplesProblem
-    (a UsageProblem) when the exercise has no valid examples file.
-    """
-    from grader.judge import run_result, start_sandbox
-
-    examples = load_examples(exercise)
-    started = time.monotonic()
-    sandbox = start_sandbox(exercise, source)
-    try:
-        tests = [_run_one(sandbox, example) for example in examples]
-    finally:
-        output = sandbox.close()
-    return run_result(exercise, student, sandbox, tests, started, output, max_score=len(tests), official=False)
-
-
-def _run_one(sandbox, example: Example) -> TestResult:
-    from grader.sandbox import LearnerError
-
-    def outcome(passed: bool, message: str = "", status: str | None = None) -> TestResult:
-        return TestResult(example.call, example.function, passed, 1.0 if passed else 0.0, 1.0, message,
-                          status or ("passed" if passed else "failed"))
-
-    name = example.function.split(".")[0]
-    try:
-        sandbox.require(name)
-        reply = sandbox.evaluate(example.call, describe=example.call)
-    except LearnerError as error:
-        return outcome(False, str(error))
-    try:
-        expected = None if example.expected is None else expected_value(example.expected)
-        problem = compare(reply.value, expected, example.expected_shape, example.rtol, example.atol)
-    except Exception as error:  # noqa: BLE001 - a defect of the example, not of the learner's code
-        return outcome(False, f"this example could not be checked ({type(error).__name__}: {error}); "
-                              "please tell your instructor", "error")
-    if problem is None:
-        return outcome(True)
-    note = f" (note: {example.note})" if example.note else ""
-    return outcome(False, f"{example.call} {problem}{note}")

@@ -3,7 +3,7 @@
 Every figure comes from an SQL aggregation in `db.queries`; this module only joins those
 aggregates with the course's manifest and quiz bank (titles, points, question texts) and turns them
 into plain dicts (JSON), CSV rows, terminal tables (rich) and Gradescope `results.json` files. The
-HTML page is built by `grader.report_html`.
+HTML page is built by `grader.reports.html`.
 
 Only official submissions count (practice runs from a learners' copy never do). An exercise's score
 is the learner's best; a quiz's score is the number of questions right at the first attempt.
@@ -16,15 +16,15 @@ import io
 import json
 from pathlib import Path
 
-from grader.catalog import COURSE_ROOT, load_manifest
-from grader.service import UsageProblem
+from grader.course.catalog import COURSE_ROOT, load_manifest
+from grader.errors import UsageProblem
 
 BASES = ("best", "latest")
 FIXED_SORTS = ("student", "rank", "total", "exercises", "quizzes", "complete")
 
 
 def _quizzes():
-    from grader.quizbank import load_quizzes
+    from grader.course.quizbank import load_quizzes
 
     if not (COURSE_ROOT / "exercises" / "quizzes").is_dir():
         return []
@@ -142,7 +142,7 @@ def exercise_report(database, slug: str, basis: str = "best") -> dict:
     """Per hidden test: how many learners fail it on their best (or latest) official submission, and
     the most common failure message; plus the submissions that could not be graded at all."""
     from db import queries
-    from grader.catalog import get_exercise
+    from grader.course.catalog import get_exercise
 
     exercise = get_exercise(slug)
     tests = queries.test_failures(database, exercise.slug, basis=basis)
@@ -349,7 +349,7 @@ def render(report: dict, stream=None) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from grader.render import console
+    from grader.render.terminal import console
 
     kind = report["report"]
     if kind == "class":
@@ -421,7 +421,7 @@ def _render_class(report: dict, stream=None) -> None:
     colours on a terminal: green for full marks, dim for never attempted."""
     from rich.text import Text
 
-    from grader.render import console
+    from grader.render.terminal import console
 
     exercises, quizzes = report["exercises"], report["quizzes"]
     out = console(stream)

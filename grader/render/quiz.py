@@ -1,6 +1,6 @@
 """What a person reads of `grade quiz`: questions, verdicts, scores and the list of quizzes (rich).
 
-Plain data in (grader.quiz objects and dicts), text out; every learner-written or
+Plain data in (grader.service.quiz objects and dicts), text out; every learner-written or
 course-written string goes through rich.Text, so brackets are never read as markup.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from grader.render import FAIL, PASS, console
+from grader.render.terminal import FAIL, PASS, console
 
 NO_KEYS = ("This copy of the course has no answer keys: your answers are recorded and your instructor "
            "scores them (no explanations here).")

@@ -35,7 +35,7 @@ import textwrap
 import tokenize
 from pathlib import Path
 
-from grader.catalog import Exercise
+from grader.course.catalog import Exercise
 
 SCRATCH_TAG = "scratch"
 EXAMPLES_TAG = "examples"
@@ -378,8 +378,8 @@ def _examples_cells(exercise: Exercise) -> tuple[str, str] | None:
     """(helper source, examples cell source), or None when the exercise has no examples file."""
     if not exercise.examples_path.exists():
         return None
-    from grader import examplecheck
-    from grader.examples import load_examples
+    from grader.course import examplecheck
+    from grader.course.examples import load_examples
 
     helper_file = Path(examplecheck.__file__).read_text(encoding="utf-8")
     tree = ast.parse(helper_file)

@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-COURSE_ROOT = Path(__file__).resolve().parent.parent
+from grader.errors import UnknownExercise
 
-
-class UnknownExercise(LookupError):
-    pass
+COURSE_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """The judge: runs an exercise's hidden tests against a submission and scores them.
 
 The hidden tests are pytest files, run here programmatically with a plugin
-that hands them a `learner` proxy (see `grader.testkit`) and turns each
+that hands them a `learner` proxy (see `grader.engine.testkit`) and turns each
 outcome into a `TestResult`. The submission itself only ever runs inside the
-worker started by `grader.sandbox`; this process never imports it.
+worker started by `grader.engine.sandbox`; this process never imports it.
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import sys
 import time
 
 from grader import __version__
-from grader.catalog import Exercise
+from grader.course.catalog import Exercise
+from grader.engine.sandbox import Sandbox
 from grader.results import RunResult, TestResult
-from grader.sandbox import Sandbox
 
 
 def start_sandbox(exercise: Exercise, source: str) -> Sandbox:
@@ -64,8 +64,8 @@ def _run_hidden_tests(exercise: Exercise, sandbox: Sandbox) -> tuple[list[TestRe
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # third-party plugins have no say in a verdict
     import pytest
 
-    from grader.grading_plugin import GradingPlugin
-    from grader.testkit import Learner
+    from grader.engine.plugin import GradingPlugin
+    from grader.engine.testkit import Learner
 
     plugin = GradingPlugin(Learner(sandbox))
     root = str(exercise.root)

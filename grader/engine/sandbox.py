@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-
 WORKER = Path(__file__).with_name("worker.py")
 OUTPUT_LIMIT = 4000
 _PR_SET_CHILD_SUBREAPER = 36
@@ -162,7 +161,9 @@ class Sandbox:
             output.close()
             os.close(reply_write)
         self.request_fd = self.process.stdin.fileno()
-        from grader import wire  # numpy: imported once the worker is already booting
+        from grader.engine import (
+            wire,  # numpy: imported once the worker is already booting
+        )
 
         # What the worker may read goes as its first message: computed while it boots.
         wire.write_message(self.request_fd, {"read_paths": _readable_paths(self.course_root)})
@@ -171,7 +172,7 @@ class Sandbox:
         self.ready = None
 
     def _await_ready(self) -> None:
-        from grader import wire
+        from grader.engine import wire
 
         if self.ready is not None:
             return
@@ -267,7 +268,7 @@ class Sandbox:
             raise ImportFailed(self.import_error)
 
     def _request(self, message: dict, timeout: float | None, describe: str):
-        from grader import wire
+        from grader.engine import wire
 
         self._ensure_worker()
         self.next_id += 1

@@ -1,58 +1,18 @@
-"""What the commands do, without click: read a submission, grade it, record it.
-
-Errors a user can cause are raised as `UsageProblem` (one line saying what is
-wrong and how to fix it); the CLI prints them and exits with code 2.
-"""
+"""Grade a submission and record it: the official run (hidden tests) or a practice run
+(visible examples, in a learners' copy). No click here; errors a user can cause are
+`grader.errors.UsageProblem`."""
 from __future__ import annotations
 
-import getpass
 import json
 import os
-from pathlib import Path
 
-from grader.catalog import Exercise
+from grader.course.catalog import Exercise
+from grader.errors import UsageProblem
 from grader.results import RunResult
-
-MAX_SOURCE_BYTES = 2 * 2**20
-
-
-class UsageProblem(Exception):
-    """A mistake in how the grader was called; the message says how to fix it."""
-
-
-def default_student() -> str:
-    name = os.environ.get("GRADE_STUDENT")
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "learner"
-
-
-def read_source(path: Path) -> str:
-    """The Python source of a submission (a .py file, or the code cells of a notebook)."""
-    if not path.exists():
-        raise UsageProblem(f"{path} does not exist; pass the file to grade with --file PATH")
-    if not path.is_file():
-        raise UsageProblem(f"{path} is not a file; pass the file to grade with --file PATH")
-    if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise UsageProblem(f"{path} is larger than {MAX_SOURCE_BYTES // 2**20} MB; is it the right file?")
-    if path.suffix == ".ipynb":
-        from grader.notebooks import NotebookProblem, source_from_notebook
-
-        try:
-            return source_from_notebook(path)
-        except NotebookProblem as problem:
-            raise UsageProblem(str(problem)) from None
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UsageProblem(f"{path} is not a UTF-8 text file; submit the .py (or .ipynb) file itself") from None
 
 
 def grade(exercise: Exercise, source: str, student: str) -> RunResult:
-    from grader.judge import grade_source
+    from grader.engine.judge import grade_source
 
     return grade_source(exercise, source, student)
 
@@ -65,17 +25,13 @@ PRACTICE_NOTE = ("This is the learners' copy of the course: `grade submit` runs 
 def practice(exercise: Exercise, source: str, student: str) -> RunResult:
     """A practice run (official=False) in a learners' copy, which has no hidden tests: the exercise's
     visible examples when the grader has them, otherwise a run that checks nothing."""
-    try:
-        from grader.examples import run_examples
-    except ModuleNotFoundError as missing:
-        if missing.name != "grader.examples":
-            raise
-        run_examples = None
-    if run_examples is None or not exercise.examples_path.exists():
+    if not exercise.examples_path.exists():
         from grader import __version__
 
         return RunResult(exercise=exercise.slug, student=student, score=0.0, max_score=0.0, status="passed",
                          grader_version=__version__, official=False)
+    from grader.engine.examples import run_examples
+
     result = run_examples(exercise, source, student)
     result.official = False
     return result
@@ -194,54 +150,3 @@ def open_db(url: str | None):
         raise UsageProblem(str(problem)) from None
 
 
-def _quiz_rows(database, student: str) -> list[dict]:
-    from grader.catalog import COURSE_ROOT
-
-    quiz_dir = COURSE_ROOT / "exercises" / "quizzes"
-    if not any(quiz_dir.glob("*.toml")):
-        return []
-    from grader.quiz import status_rows
-    from grader.quizbank import QuizBankError
-
-    # score: right at the first attempt (None in a copy without answer keys: the instructor scores)
-    try:
-        return status_rows(database, student, COURSE_ROOT)
-    except QuizBankError as problem:
-        raise UsageProblem(f"the quiz files are broken ({problem}); `python -m grader.quizbank` lists the problems") from None
-
-
-def status_report(database, student: str) -> dict:
-    """The course in order with this student's best scores, quiz scores, and what to do next."""
-    from db import queries
-    from grader.catalog import load_manifest
-
-    done = queries.progress(database, student)
-    rows = []
-    for exercise in load_manifest():
-        progress = done.get(exercise.slug)
-        best = progress.best_score if progress else 0.0
-        rows.append({"exercise": exercise.slug, "chapter": exercise.chapter, "title": exercise.title,
-                     "best_score": best, "max_score": float(exercise.points),
-                     "attempts": progress.attempts if progress else 0,
-                     "last_status": progress.last_status if progress else None,
-                     "complete": best >= exercise.points})
-    quizzes = _quiz_rows(database, student)
-    return {"student": student, "exercises": rows, "quizzes": quizzes, "next": _next_step(rows, quizzes)}
-
-
-def _next_step(rows: list[dict], quizzes: list[dict]) -> str:
-    from grader.catalog import get_exercise
-
-    for row in rows:
-        if row["complete"]:
-            continue
-        exercise = get_exercise(row["exercise"])
-        if row["attempts"] == 0:
-            return (f"Next: open {exercise.stub_path}, fill in the functions, then run "
-                    f"`grade submit {exercise.slug}`.")
-        return (f"Next: finish {exercise.slug} (best so far {row['best_score']:g}/{row['max_score']:g}): "
-                f"`grade submit {exercise.slug}` again; `grade hint {exercise.slug}` if you are stuck.")
-    for quiz in quizzes:
-        if quiz["answered"] < quiz["questions"]:
-            return f"Every exercise is complete. Next: the quiz `grade quiz {quiz['quiz']}`."
-    return "Everything is complete. Well done!"

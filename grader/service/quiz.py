@@ -16,11 +16,20 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.quizbank import (
-    InvalidAnswer, Key, KeyValue, Question, Quiz, QuizBankError, format_answer, is_correct, load_keys,
-    load_quizzes, parse_answer,
+from grader.course.quizbank import (
+    InvalidAnswer,
+    Key,
+    KeyValue,
+    Question,
+    Quiz,
+    QuizBankError,
+    format_answer,
+    is_correct,
+    load_keys,
+    load_quizzes,
+    parse_answer,
 )
-from grader.service import UsageProblem
+from grader.errors import UsageProblem
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,9 @@ class Bank:
 def load_bank(root: Path | None = None) -> Bank:
     """The installed course's bank (or the one under `root`)."""
     if root is None:
-        from grader import catalog     # looked up at call time, so a test can point it elsewhere
+        from grader.course import (
+            catalog,  # looked up at call time, so a test can point it elsewhere
+        )
         root = catalog.COURSE_ROOT
     try:
         return Bank(tuple(load_quizzes(root)), load_keys(root))

@@ -1,6 +1,6 @@
 """The worker: the only process that imports and runs a learner's code.
 
-Started by `grader.sandbox` as `python -I worker.py CONFIG_JSON` in a throwaway
+Started by `grader.engine.sandbox` as `python -I worker.py CONFIG_JSON` in a throwaway
 directory. It confines itself (private network, rlimits, Landlock) before it
 imports the submission, then answers requests ("call this function with these
 arguments", "run this driver", "evaluate this example expression") with plain
@@ -26,7 +26,6 @@ import traceback  # noqa: E402
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
-
 import wire  # noqa: E402
 
 RAISE_ON_ERRORS = {"over": "raise", "invalid": "raise", "divide": "raise", "under": "ignore"}

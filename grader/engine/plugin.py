@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from grader.engine.sandbox import LearnerError
+from grader.engine.testkit import take_passed_notes
 from grader.results import TestResult
-from grader.sandbox import LearnerError
-from grader.testkit import take_passed_notes
 
 MESSAGE_LIMIT = 600
 

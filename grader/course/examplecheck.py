@@ -1,8 +1,8 @@
 """Deciding whether a visible example passed: one definition for the judge and for the notebooks.
 
-The judge (`grader.examples`) imports `compare` and `expected_value` from here. Every generated
+The judge (`grader.course.examples`) imports `compare` and `expected_value` from here. Every generated
 notebook's hidden helper cell is the code of this file below this docstring, pasted verbatim by
-`grader.notebooks`, so a learner's check in Jupyter and `grade check` decide alike. Keep it to numpy
+`grader.course.notebooks`, so a learner's check in Jupyter and `grade check` decide alike. Keep it to numpy
 and the standard library, and remember that editing it changes every notebook (regenerate them with
 `grade notebook --all`).
 """

@@ -1,0 +1,1 @@
+"""Presentation: plain results turned into terminal tables (rich) or JSON."""
