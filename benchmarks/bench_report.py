@@ -7,6 +7,7 @@ median of --repeat runs, in seconds.
     python benchmarks/make_class_db.py --out /tmp/class_2000.sqlite3     # once: 2,000 learners
     python benchmarks/bench_report.py --db /tmp/class_2000.sqlite3 [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,20 +47,36 @@ def main() -> None:
         ("--quiz 4", ["report", "--quiz", "4"]),
         ("--student learner00042", ["report", "--student", "learner00042"]),
         ("export csv (gradebook)", ["export", "csv", str(out / "gradebook.csv")]),
-        (f"export gradescope --exercise {exercise}", ["export", "gradescope", str(out / "gs1"), "--exercise", exercise]),
+        (
+            f"export gradescope --exercise {exercise}",
+            ["export", "gradescope", str(out / "gs1"), "--exercise", exercise],
+        ),
         ("export gradescope (every exercise)", ["export", "gradescope", str(out / "gs")]),
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subprocess.run([sys.executable, "-m", "grader", "report", "--limit", "1", "--db", url], cwd=ROOT, env=env,
-                   check=True, capture_output=True)  # migrate (if needed) and warm the file cache once
-    print(f"database: {path} ({path.stat().st_size / 2**20:.0f} MB); median of {args.repeat} runs, wall time "
-          "of the whole command")
+    subprocess.run(
+        [sys.executable, "-m", "grader", "report", "--limit", "1", "--db", url],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )  # migrate (if needed) and warm the file cache once
+    print(
+        f"database: {path} ({path.stat().st_size / 2**20:.0f} MB); median of {args.repeat} runs, wall time "
+        "of the whole command"
+    )
     for label, command in cases:
         times = []
         for _ in range(args.repeat):
             started = time.perf_counter()
-            done = subprocess.run([sys.executable, "-m", "grader", *command, "--db", url], cwd=ROOT, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            done = subprocess.run(
+                [sys.executable, "-m", "grader", *command, "--db", url],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             times.append(time.perf_counter() - started)
             if done.returncode != 0:
                 sys.exit(f"`grade {' '.join(command)}` failed: {done.stderr.strip()}")

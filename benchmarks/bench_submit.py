@@ -7,6 +7,7 @@ Prints the median (and min/max) of `grade submit activations` on the reference s
 median of 3 runs for every exercise's reference. Targets on a 2-core machine: activations < 0.5 s,
 fine_tuning < 10 s, every other exercise (but training) < 2 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,21 @@ GRADE = Path(sys.executable).with_name("grade")
 
 def time_submit(slug: str, db_url: str) -> float:
     started = time.perf_counter()
-    done = subprocess.run([str(GRADE), "submit", slug, "--file", str(ROOT / "solutions" / f"{slug}.py"),
-                           "--db", db_url, "--student", "bench"], capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            str(GRADE),
+            "submit",
+            slug,
+            "--file",
+            str(ROOT / "solutions" / f"{slug}.py"),
+            "--db",
+            db_url,
+            "--student",
+            "bench",
+        ],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(f"grade submit {slug} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
@@ -44,8 +58,10 @@ def main() -> None:
         db_url = f"sqlite:///{folder}/bench.sqlite3"
         time_submit(args.exercise, db_url)  # warm-up: creates the database, fills the OS caches
         times = [time_submit(args.exercise, db_url) for _ in range(args.runs)]
-        print(f"grade submit {args.exercise}: median {statistics.median(times):.3f} s "
-              f"(min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs)")
+        print(
+            f"grade submit {args.exercise}: median {statistics.median(times):.3f} s "
+            f"(min {min(times):.3f}, max {max(times):.3f}, {args.runs} runs)"
+        )
         if args.skip_all:
             return
         print("\nevery exercise, reference solution, median of 3 runs:")

@@ -8,6 +8,7 @@ Each figure is over several seeds (the seed of fine_tune, which also draws the n
 
     python benchmarks/calibrate_fine_tuning.py [--k 5] [--foundation PATH] [--seeds 5]
 """
+
 import argparse
 import sys
 import time
@@ -18,8 +19,8 @@ import torch
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from solutions import fine_tuning as ref  # noqa: E402
-from solutions.foundation import data  # noqa: E402
+from solutions import fine_tuning as ref
+from solutions.foundation import data
 
 EPOCHS, LR = 100, 0.05
 
@@ -40,6 +41,7 @@ def foundation_model(params):
 
 def loop(make_opt, batch=None, epochs=EPOCHS, step=True):
     """An ordinary training loop over the trainable params; batch None means full batch."""
+
     def fine_tune(model, X, y, seed=0):
         torch.manual_seed(seed)
         opt = make_opt([p for p in model.parameters() if p.requires_grad])
@@ -47,12 +49,13 @@ def loop(make_opt, batch=None, epochs=EPOCHS, step=True):
         for _ in range(epochs):
             order = torch.randperm(n) if batch else torch.arange(n)
             for s in range(0, n, batch or n):
-                idx = order[s:s + (batch or n)]
+                idx = order[s : s + (batch or n)]
                 opt.zero_grad()
                 nn.functional.cross_entropy(model(X[idx]), y[idx]).backward()
                 if step:
                     opt.step()
         return model
+
     return fine_tune
 
 
@@ -79,10 +82,10 @@ def reference(model, X, y, seed=0):
     return ref.fine_tune(model, X, y, epochs=EPOCHS, lr=LR, seed=seed)
 
 
-SGD = lambda lr=LR, **kw: (lambda ps: torch.optim.SGD(ps, lr=lr, **kw))      # noqa: E731
-ADAM = lambda lr: (lambda ps: torch.optim.Adam(ps, lr=lr))                   # noqa: E731
+SGD = lambda lr=LR, **kw: lambda ps: torch.optim.SGD(ps, lr=lr, **kw)  # noqa: E731
+ADAM = lambda lr: lambda ps: torch.optim.Adam(ps, lr=lr)  # noqa: E731
 
-TRANSFER = {                     # name -> (loop, must it pass?)
+TRANSFER = {  # name -> (loop, must it pass?)
     "reference fine_tune (full-batch SGD)": (reference, True),
     "plain SGD by hand, full batch": (manual_sgd, True),
     "SGD momentum 0.9, full batch": (loop(SGD(momentum=0.9)), True),
@@ -100,7 +103,7 @@ TRANSFER = {                     # name -> (loop, must it pass?)
     "WRONG: unfreezes and trains the backbone too": (unfreezes, None),
 }
 
-SCRATCH = {                      # trained from scratch: every layer trainable, fresh init
+SCRATCH = {  # trained from scratch: every layer trainable, fresh init
     "from scratch, full-batch SGD lr 0.05": reference,
     "from scratch, SGD momentum 0.9": loop(SGD(momentum=0.9)),
     "from scratch, Adam lr 0.05": loop(ADAM(0.05)),
@@ -128,14 +131,23 @@ def main(argv=None):
     sizes = [params[0][0].shape[1]] + [W.shape[0] for W, _ in params]
     X, y = torch.from_numpy(s.X_few), torch.from_numpy(s.y_few)
     seeds = range(args.seeds)
-    print(f"K = {args.k} examples per class ({len(X)} in all), {len(s.X_test)} unseen test digits, "
-          f"epochs={EPOCHS}, lr={LR}, seeds {list(seeds)}; current PASS_ACCURACY = {data.PASS_ACCURACY}")
+    print(
+        f"K = {args.k} examples per class ({len(X)} in all), {len(s.X_test)} unseen test digits, "
+        f"epochs={EPOCHS}, lr={LR}, seeds {list(seeds)}; current PASS_ACCURACY = {data.PASS_ACCURACY}"
+    )
     print(f"{'':45s} {'min':>6s} {'mean':>6s} {'max':>6s}  frozen weights kept")
 
     def report(name, accs, kept="", expect=None):
         flag = {True: "  (must pass)", False: "  (must fail)", None: ""}[expect]
-        ok = "" if expect is None else (" OK" if (min(accs) >= data.PASS_ACCURACY) == expect
-                                        and (expect or max(accs) < data.PASS_ACCURACY) else " !!")
+        ok = (
+            ""
+            if expect is None
+            else (
+                " OK"
+                if (min(accs) >= data.PASS_ACCURACY) == expect and (expect or max(accs) < data.PASS_ACCURACY)
+                else " !!"
+            )
+        )
         print(f"{name:45s} {min(accs):6.3f} {np.mean(accs):6.3f} {max(accs):6.3f}  {kept:5s}{flag}{ok}")
 
     for name, (fit, expect) in TRANSFER.items():
@@ -143,7 +155,7 @@ def main(argv=None):
         for seed in seeds:
             model = ref.freeze_backbone(ref.replace_head(foundation_model(params), 5))
             before = [p.detach().clone() for p in model[:-1].parameters()]
-            torch.manual_seed(seed)                      # a fresh head per seed
+            torch.manual_seed(seed)  # a fresh head per seed
             model[-1].reset_parameters()
             fit(model, X, y, seed=seed)
             kept &= all(torch.equal(a, p) for a, p in zip(before, model[:-1].parameters()))

@@ -11,6 +11,7 @@ one transaction per batch of learners.
     python benchmarks/make_class_db.py [--out /tmp/class_2000.sqlite3] [--students 2000]
                                        [--submissions 20] [--seed 6]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,20 +38,28 @@ from grader.course.quizbank import load_keys, load_quizzes  # noqa: E402
 
 START = datetime(2026, 9, 1, 9, 0, 0)
 CHUNK = 100  # learners per transaction
-KINDS = (("values", "{call} gives wrong values"), ("shape", "{call} returns an array of the wrong shape"),
-         ("float32", "{call} with float32 inputs: the result is not float32"),
-         ("untouched", "{call} modified its input; build a new array instead"),
-         ("stable", "{call} is not numerically stable: numpy reported 'overflow encountered in exp'"))
-ERRORS = ("your file has a syntax error at line 12 (    return x @ W + b); fix it and submit again",
-          "importing your file raised NameError: name 'np' is not defined (line 3, in <module>)",
-          "your file called sys.exit() (or exit()) while being imported, so nothing could be graded; remove that call")
+KINDS = (
+    ("values", "{call} gives wrong values"),
+    ("shape", "{call} returns an array of the wrong shape"),
+    ("float32", "{call} with float32 inputs: the result is not float32"),
+    ("untouched", "{call} modified its input; build a new array instead"),
+    ("stable", "{call} is not numerically stable: numpy reported 'overflow encountered in exp'"),
+)
+ERRORS = (
+    "your file has a syntax error at line 12 (    return x @ W + b); fix it and submit again",
+    "importing your file raised NameError: name 'np' is not defined (line 3, in <module>)",
+    "your file called sys.exit() (or exit()) while being imported, so nothing could be graded; remove that call",
+)
 
 
 def functions_of(exercise) -> list[str]:
     """The public functions of an exercise, read from its stub (learner-visible)."""
     tree = ast.parse(exercise.stub_path.read_text())
-    names = [node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))
-             and not node.name.startswith("_")]
+    names = [
+        node.name
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
+    ]
     return names or [exercise.slug]
 
 
@@ -62,10 +71,18 @@ def hidden_tests(exercise, rng) -> list[dict]:
         function = functions[k % len(functions)]
         kind, message = KINDS[(k // len(functions)) % len(KINDS)]
         call = f"{function}(x) with x of shape (3, 5)"
-        tests.append({"name": f"{function}_{kind}" + (f"_{k}" if k >= 2 * len(KINDS) else ""), "function": function,
-                      "difficulty": float(rng.normal(0.0, 1.0)),
-                      "messages": [message.format(call=call), f"{call}: the result is not a numpy array",
-                                   f"{function} is not implemented yet: it raises NotImplementedError"]})
+        tests.append(
+            {
+                "name": f"{function}_{kind}" + (f"_{k}" if k >= 2 * len(KINDS) else ""),
+                "function": function,
+                "difficulty": float(rng.normal(0.0, 1.0)),
+                "messages": [
+                    message.format(call=call),
+                    f"{call}: the result is not a numpy array",
+                    f"{function} is not implemented yet: it raises NotImplementedError",
+                ],
+            }
+        )
     seen = set()
     for test in tests:  # unique names
         while test["name"] in seen:
@@ -97,8 +114,16 @@ def answer_pools(quizzes, keys):
                 ids = question.choice_ids
                 wrong = [ids[0], ",".join(ids[:2]), ",".join(ids)]
                 wrong = [w for w in wrong if w != right_text] or [ids[-1]]
-            pools.append({"quiz": quiz.id, "question": question.id, "right": right_text, "wrong": wrong,
-                          "difficulty": 0.0, "judged": keys is not None})
+            pools.append(
+                {
+                    "quiz": quiz.id,
+                    "question": question.id,
+                    "right": right_text,
+                    "wrong": wrong,
+                    "difficulty": 0.0,
+                    "judged": keys is not None,
+                }
+            )
     return pools
 
 
@@ -137,7 +162,7 @@ def main() -> None:
             sid = first + offset + 1
             students.append({"id": sid, "name": name, "created_at": START})
             when = START + timedelta(minutes=int(rng.integers(0, 600)))
-            for e_index, exercise in enumerate(exercises):
+            for exercise in exercises:
                 exercise_tests = tests[exercise.slug]
                 difficulty = np.array([t["difficulty"] for t in exercise_tests])
                 progress = np.linspace(-1.5, 1.5, n_sub)[:, None]
@@ -153,21 +178,43 @@ def main() -> None:
                     if broken[k]:
                         score, status, message, rows = 0.0, "error", ERRORS[k % len(ERRORS)], []
                     else:
-                        rows = [{"submission_id": submission_id, "position": i, "name": t["name"],
-                                 "function": t["function"], "passed": bool(ok), "status": "passed" if ok else "failed",
-                                 "points": t["points"] if ok else 0.0, "max_points": t["points"],
-                                 "message": "" if ok else t["messages"][pick[k, i]]}
-                                for i, (t, ok) in enumerate(zip(exercise_tests, passed[k]))]
+                        rows = [
+                            {
+                                "submission_id": submission_id,
+                                "position": i,
+                                "name": t["name"],
+                                "function": t["function"],
+                                "passed": bool(ok),
+                                "status": "passed" if ok else "failed",
+                                "points": t["points"] if ok else 0.0,
+                                "max_points": t["points"],
+                                "message": "" if ok else t["messages"][pick[k, i]],
+                            }
+                            for i, (t, ok) in enumerate(zip(exercise_tests, passed[k]))
+                        ]
                         score = round(sum(r["points"] for r in rows), 4)
                         status, message = ("passed" if all(passed[k]) else "failed"), ""
-                    submissions.append({
-                        "id": submission_id, "student_id": sid, "exercise": exercise.slug, "submitted_at": when,
-                        "score": score, "max_score": float(exercise.points), "status": status, "message": message,
-                        "duration": round(float(rng.uniform(0.5, 3.0)), 3), "source": source,
-                        "source_sha256": hashlib.sha256(source.encode()).hexdigest(),
-                        "grader_version": __version__, "schema_version": 1, "official": True,
-                        "origin": "autograde" if k % 4 == 0 else "submit", "output": "",
-                        "sandbox": json.dumps({"filesystem": "landlock", "restarts": 0})})
+                    submissions.append(
+                        {
+                            "id": submission_id,
+                            "student_id": sid,
+                            "exercise": exercise.slug,
+                            "submitted_at": when,
+                            "score": score,
+                            "max_score": float(exercise.points),
+                            "status": status,
+                            "message": message,
+                            "duration": round(float(rng.uniform(0.5, 3.0)), 3),
+                            "source": source,
+                            "source_sha256": hashlib.sha256(source.encode()).hexdigest(),
+                            "grader_version": __version__,
+                            "schema_version": 1,
+                            "official": True,
+                            "origin": "autograde" if k % 4 == 0 else "submit",
+                            "output": "",
+                            "sandbox": json.dumps({"filesystem": "landlock", "restarts": 0}),
+                        }
+                    )
                     results.extend(rows)
             for pool in pools:
                 if rng.random() < 0.1:
@@ -175,18 +222,34 @@ def main() -> None:
                 right = rng.random() < 1.0 / (1.0 + np.exp(-(skill[offset] + 1.0 - pool["difficulty"])))
                 wrong_pick = pool["wrong"][0 if rng.random() < 0.6 else int(rng.integers(0, len(pool["wrong"])))]
                 when += timedelta(seconds=int(rng.integers(10, 120)))
-                answers.append({"student_id": sid, "quiz": pool["quiz"], "question_id": pool["question"],
-                                "answer": pool["right"] if right else wrong_pick,
-                                "correct": bool(right) if pool["judged"] else None, "attempt": 1, "answered_at": when})
+                answers.append(
+                    {
+                        "student_id": sid,
+                        "quiz": pool["quiz"],
+                        "question_id": pool["question"],
+                        "answer": pool["right"] if right else wrong_pick,
+                        "correct": bool(right) if pool["judged"] else None,
+                        "attempt": 1,
+                        "answered_at": when,
+                    }
+                )
                 if not right and rng.random() < 0.4:
-                    answers.append({"student_id": sid, "quiz": pool["quiz"], "question_id": pool["question"],
-                                    "answer": pool["right"], "correct": True if pool["judged"] else None,
-                                    "attempt": 2, "answered_at": when + timedelta(seconds=30)})
+                    answers.append(
+                        {
+                            "student_id": sid,
+                            "quiz": pool["quiz"],
+                            "question_id": pool["question"],
+                            "answer": pool["right"],
+                            "correct": True if pool["judged"] else None,
+                            "attempt": 2,
+                            "answered_at": when + timedelta(seconds=30),
+                        }
+                    )
         with engine.begin() as connection:
             connection.execute(insert(Student.__table__), students)
             connection.execute(insert(Submission.__table__), submissions)
             for start in range(0, len(results), 50_000):
-                connection.execute(insert(TestRun.__table__), results[start:start + 50_000])
+                connection.execute(insert(TestRun.__table__), results[start : start + 50_000])
             connection.execute(insert(QuizAnswer.__table__), answers)
         counts["students"] += len(students)
         counts["submissions"] += len(submissions)
@@ -196,9 +259,11 @@ def main() -> None:
     print(file=sys.stderr)
     database.dispose()
     size = out.stat().st_size / 2**20
-    print(f"{out}: {counts['students']} learners, {counts['submissions']} submissions, "
-          f"{counts['test_results']} test results, {counts['quiz_answers']} quiz answers, {size:.0f} MB "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{out}: {counts['students']} learners, {counts['submissions']} submissions, "
+        f"{counts['test_results']} test results, {counts['quiz_answers']} quiz answers, {size:.0f} MB "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The tables. Change them only together with a new migration in db/migrations/versions/."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -18,7 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
@@ -51,8 +52,9 @@ class Submission(Base):
     origin: Mapped[str] = mapped_column(String(20), default="submit", nullable=False)
     output: Mapped[str] = mapped_column(Text, default="", nullable=False)
     sandbox: Mapped[str] = mapped_column(Text, default="", nullable=False)
-    tests: Mapped[list[TestRun]] = relationship(back_populates="submission", cascade="all, delete-orphan",
-                                                order_by="TestRun.position")
+    tests: Mapped[list[TestRun]] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", order_by="TestRun.position"
+    )
     __table_args__ = (
         Index("ix_submissions_student_exercise", "student_id", "exercise"),
         Index("ix_submissions_exercise", "exercise"),
@@ -63,6 +65,7 @@ class Submission(Base):
 
 class TestRun(Base):
     """One hidden test's outcome within a submission."""
+
     __tablename__ = "test_results"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), nullable=False)

@@ -1,4 +1,5 @@
 """The only SQL the rest of the project calls. Results are plain dataclasses, never ORM objects."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,15 +36,35 @@ def record_submission(db: Database, result, source: str, origin: str = "submit")
     """Store a graded run (a grader.results.RunResult) with its source; return its id."""
     with db.writing() as session:
         submission = Submission(
-            student_id=_student_id(session, result.student), exercise=result.exercise, score=result.score,
-            max_score=result.max_score, status=result.status, message=result.message, duration=result.duration,
-            source=source, source_sha256=source_hash(source), grader_version=result.grader_version,
-            schema_version=result.schema_version, official=result.official, origin=origin,
-            output=result.output, sandbox=json.dumps(result.sandbox))
+            student_id=_student_id(session, result.student),
+            exercise=result.exercise,
+            score=result.score,
+            max_score=result.max_score,
+            status=result.status,
+            message=result.message,
+            duration=result.duration,
+            source=source,
+            source_sha256=source_hash(source),
+            grader_version=result.grader_version,
+            schema_version=result.schema_version,
+            official=result.official,
+            origin=origin,
+            output=result.output,
+            sandbox=json.dumps(result.sandbox),
+        )
         submission.tests = [
-            TestRun(position=i, name=t.name, function=t.function, passed=t.passed, status=t.status,
-                    points=t.points, max_points=t.max_points, message=t.message)
-            for i, t in enumerate(result.tests)]
+            TestRun(
+                position=i,
+                name=t.name,
+                function=t.function,
+                passed=t.passed,
+                status=t.status,
+                points=t.points,
+                max_points=t.max_points,
+                message=t.message,
+            )
+            for i, t in enumerate(result.tests)
+        ]
         session.add(submission)
         session.flush()
         return submission.id
@@ -64,24 +85,55 @@ def progress(db: Database, student: str, official_only: bool = False) -> dict[st
     conditions = [Student.name == student]
     if official_only:
         conditions.append(Submission.official.is_(True))
-    latest = (select(Submission.exercise, func.max(Submission.id).label("last_id"))
-              .join(Student).where(*conditions).group_by(Submission.exercise).subquery())
-    totals = (select(Submission.exercise, func.max(Submission.score).label("best"), func.count().label("attempts"))
-              .join(Student).where(*conditions).group_by(Submission.exercise).subquery())
-    query = (select(totals.c.exercise, totals.c.best, totals.c.attempts, Submission.max_score, Submission.status,
-                    Submission.submitted_at)
-             .join(latest, latest.c.exercise == totals.c.exercise)
-             .join(Submission, Submission.id == latest.c.last_id))
+    latest = (
+        select(Submission.exercise, func.max(Submission.id).label("last_id"))
+        .join(Student)
+        .where(*conditions)
+        .group_by(Submission.exercise)
+        .subquery()
+    )
+    totals = (
+        select(Submission.exercise, func.max(Submission.score).label("best"), func.count().label("attempts"))
+        .join(Student)
+        .where(*conditions)
+        .group_by(Submission.exercise)
+        .subquery()
+    )
+    query = (
+        select(
+            totals.c.exercise,
+            totals.c.best,
+            totals.c.attempts,
+            Submission.max_score,
+            Submission.status,
+            Submission.submitted_at,
+        )
+        .join(latest, latest.c.exercise == totals.c.exercise)
+        .join(Submission, Submission.id == latest.c.last_id)
+    )
     with db.reading() as session:
-        return {row.exercise: ExerciseProgress(row.exercise, row.best, row.max_score, row.attempts, row.status,
-                                               row.submitted_at)
-                for row in session.execute(query)}
+        return {
+            row.exercise: ExerciseProgress(
+                row.exercise, row.best, row.max_score, row.attempts, row.status, row.submitted_at
+            )
+            for row in session.execute(query)
+        }
 
 
 def already_graded(db: Database, student: str, exercise: str, sha256: str) -> bool:
-    query = (select(func.count()).select_from(Submission).join(Student)
-             .where(and_(Student.name == student, Submission.exercise == exercise,
-                         Submission.source_sha256 == sha256, Submission.official.is_(True))))
+    query = (
+        select(func.count())
+        .select_from(Submission)
+        .join(Student)
+        .where(
+            and_(
+                Student.name == student,
+                Submission.exercise == exercise,
+                Submission.source_sha256 == sha256,
+                Submission.official.is_(True),
+            )
+        )
+    )
     with db.reading() as session:
         return session.scalar(query) > 0
 
@@ -91,16 +143,28 @@ def count_submissions(db: Database) -> int:
         return session.scalar(select(func.count()).select_from(Submission))
 
 
-def record_quiz_answer(db: Database, student: str, quiz: str, question_id: str, answer: str,
-                       correct: bool | None) -> int:
+def record_quiz_answer(
+    db: Database, student: str, quiz: str, question_id: str, answer: str, correct: bool | None
+) -> int:
     """Store one answer; return its attempt number (1 for the first answer to that question)."""
     with db.writing() as session:
         student_id = _student_id(session, student)
-        previous = session.scalar(select(func.coalesce(func.max(QuizAnswer.attempt), 0))
-                                  .where(QuizAnswer.student_id == student_id, QuizAnswer.question_id == question_id))
+        previous = session.scalar(
+            select(func.coalesce(func.max(QuizAnswer.attempt), 0)).where(
+                QuizAnswer.student_id == student_id, QuizAnswer.question_id == question_id
+            )
+        )
         attempt = previous + 1
-        session.add(QuizAnswer(student_id=student_id, quiz=quiz, question_id=question_id, answer=answer,
-                               correct=correct, attempt=attempt))
+        session.add(
+            QuizAnswer(
+                student_id=student_id,
+                quiz=quiz,
+                question_id=question_id,
+                answer=answer,
+                correct=correct,
+                attempt=attempt,
+            )
+        )
         return attempt
 
 
@@ -114,13 +178,22 @@ class QuizProgress:
 
 def quiz_progress(db: Database, student: str) -> dict[str, QuizProgress]:
     """Per quiz: questions right at the first attempt, questions answered, answers given."""
-    query = (select(QuizAnswer.quiz,
-                    func.sum(case((and_(QuizAnswer.attempt == 1, QuizAnswer.correct.is_(True)), 1), else_=0)),
-                    func.count(func.distinct(QuizAnswer.question_id)), func.count())
-             .join(Student).where(Student.name == student).group_by(QuizAnswer.quiz))
+    query = (
+        select(
+            QuizAnswer.quiz,
+            func.sum(case((and_(QuizAnswer.attempt == 1, QuizAnswer.correct.is_(True)), 1), else_=0)),
+            func.count(func.distinct(QuizAnswer.question_id)),
+            func.count(),
+        )
+        .join(Student)
+        .where(Student.name == student)
+        .group_by(QuizAnswer.quiz)
+    )
     with db.reading() as session:
-        return {quiz: QuizProgress(quiz, int(right or 0), answered, total)
-                for quiz, right, answered, total in session.execute(query)}
+        return {
+            quiz: QuizProgress(quiz, int(right or 0), answered, total)
+            for quiz, right, answered, total in session.execute(query)
+        }
 
 
 @dataclass
@@ -135,9 +208,19 @@ class QuizAnswerRecord:
 
 def quiz_answers(db: Database, student: str, quiz: str | None = None) -> list[QuizAnswerRecord]:
     """Every quiz answer of one student (optionally of one quiz), in the order given."""
-    query = (select(QuizAnswer.quiz, QuizAnswer.question_id, QuizAnswer.answer, QuizAnswer.correct,
-                    QuizAnswer.attempt, QuizAnswer.answered_at)
-             .join(Student).where(Student.name == student).order_by(QuizAnswer.id))
+    query = (
+        select(
+            QuizAnswer.quiz,
+            QuizAnswer.question_id,
+            QuizAnswer.answer,
+            QuizAnswer.correct,
+            QuizAnswer.attempt,
+            QuizAnswer.answered_at,
+        )
+        .join(Student)
+        .where(Student.name == student)
+        .order_by(QuizAnswer.id)
+    )
     if quiz is not None:
         query = query.where(QuizAnswer.quiz == quiz)
     with db.reading() as session:
@@ -153,24 +236,39 @@ def quiz_answers(db: Database, student: str, quiz: str | None = None) -> list[Qu
 
 def _best_per_student(slugs):
     """student_id, exercise, best score and attempts, over official submissions."""
-    return (select(Submission.student_id, Submission.exercise, func.max(Submission.score).label("best"),
-                   func.count().label("attempts"))
-            .where(Submission.official.is_(True), Submission.exercise.in_(list(slugs)))
-            .group_by(Submission.exercise, Submission.student_id).subquery("best"))
+    return (
+        select(
+            Submission.student_id,
+            Submission.exercise,
+            func.max(Submission.score).label("best"),
+            func.count().label("attempts"),
+        )
+        .where(Submission.official.is_(True), Submission.exercise.in_(list(slugs)))
+        .group_by(Submission.exercise, Submission.student_id)
+        .subquery("best")
+    )
 
 
 def _first_attempt_scores(quiz_ids):
     """student_id, quiz, number of questions right at the first attempt, questions answered."""
     first_right = case((and_(QuizAnswer.attempt == 1, QuizAnswer.correct.is_(True)), 1), else_=0)
-    return (select(QuizAnswer.student_id, QuizAnswer.quiz, func.sum(first_right).label("score"),
-                   func.sum(case((QuizAnswer.attempt == 1, 1), else_=0)).label("answered"))
-            .where(QuizAnswer.quiz.in_(list(quiz_ids)))
-            .group_by(QuizAnswer.quiz, QuizAnswer.student_id).subquery("first"))
+    return (
+        select(
+            QuizAnswer.student_id,
+            QuizAnswer.quiz,
+            func.sum(first_right).label("score"),
+            func.sum(case((QuizAnswer.attempt == 1, 1), else_=0)).label("answered"),
+        )
+        .where(QuizAnswer.quiz.in_(list(quiz_ids)))
+        .group_by(QuizAnswer.quiz, QuizAnswer.student_id)
+        .subquery("first")
+    )
 
 
 @dataclass
 class ClassRow:
     """One learner in the class table. None means never attempted."""
+
     student: str
     exercises: dict[str, float | None]
     quizzes: dict[str, int | None]
@@ -181,8 +279,9 @@ class ClassRow:
     rank: int
 
 
-def class_table(db: Database, points: dict[str, float], quiz_ids: list[str], sort: str = "student",
-                descending: bool = False) -> list[ClassRow]:
+def class_table(
+    db: Database, points: dict[str, float], quiz_ids: list[str], sort: str = "student", descending: bool = False
+) -> list[ClassRow]:
     """Students x exercises (best score) and quizzes (first-attempt score), with totals, completion and
     rank, pivoted and sorted in SQL. `points` maps each exercise slug to its maximum (manifest order);
     `sort` is "student", "total", "exercises", "quizzes", "complete", "rank", an exercise slug or
@@ -190,29 +289,53 @@ def class_table(db: Database, points: dict[str, float], quiz_ids: list[str], sor
     slugs = list(points)
     best = _best_per_student(slugs)
     full_marks = case({slug: float(value) for slug, value in points.items()}, value=best.c.exercise)
-    exercise_columns = [func.max(case((best.c.exercise == slug, best.c.best))).label(f"e{i}")
-                        for i, slug in enumerate(slugs)]
-    per_exercise = (select(best.c.student_id, *exercise_columns, func.sum(best.c.best).label("ex_total"),
-                           func.sum(case((best.c.best >= full_marks, 1), else_=0)).label("complete"))
-                    .group_by(best.c.student_id).subquery("ex"))
+    exercise_columns = [
+        func.max(case((best.c.exercise == slug, best.c.best))).label(f"e{i}") for i, slug in enumerate(slugs)
+    ]
+    per_exercise = (
+        select(
+            best.c.student_id,
+            *exercise_columns,
+            func.sum(best.c.best).label("ex_total"),
+            func.sum(case((best.c.best >= full_marks, 1), else_=0)).label("complete"),
+        )
+        .group_by(best.c.student_id)
+        .subquery("ex")
+    )
     first = _first_attempt_scores(quiz_ids)
-    quiz_columns = [func.max(case((first.c.quiz == quiz, first.c.score))).label(f"q{i}")
-                    for i, quiz in enumerate(quiz_ids)]
-    per_quiz = (select(first.c.student_id, *quiz_columns, func.sum(first.c.score).label("qz_total"))
-                .group_by(first.c.student_id).subquery("qz"))
+    quiz_columns = [
+        func.max(case((first.c.quiz == quiz, first.c.score))).label(f"q{i}") for i, quiz in enumerate(quiz_ids)
+    ]
+    per_quiz = (
+        select(first.c.student_id, *quiz_columns, func.sum(first.c.score).label("qz_total"))
+        .group_by(first.c.student_id)
+        .subquery("qz")
+    )
     ex_total = func.coalesce(per_exercise.c.ex_total, 0.0)
     qz_total = func.coalesce(per_quiz.c.qz_total, 0)
     total = (ex_total + qz_total).label("total")
-    query = (select(Student.name, *(per_exercise.c[f"e{i}"] for i in range(len(slugs))),
-                    *(per_quiz.c[f"q{i}"] for i in range(len(quiz_ids))),
-                    ex_total.label("ex_total"), qz_total.label("qz_total"), total,
-                    func.coalesce(per_exercise.c.complete, 0).label("complete"),
-                    func.rank().over(order_by=(ex_total + qz_total).desc()).label("rank"))
-             .outerjoin(per_exercise, per_exercise.c.student_id == Student.id)
-             .outerjoin(per_quiz, per_quiz.c.student_id == Student.id)
-             .where((per_exercise.c.student_id.is_not(None)) | (per_quiz.c.student_id.is_not(None))))
-    named = {"total": total, "exercises": ex_total, "quizzes": qz_total,
-             "complete": func.coalesce(per_exercise.c.complete, 0), "rank": (ex_total + qz_total)}
+    query = (
+        select(
+            Student.name,
+            *(per_exercise.c[f"e{i}"] for i in range(len(slugs))),
+            *(per_quiz.c[f"q{i}"] for i in range(len(quiz_ids))),
+            ex_total.label("ex_total"),
+            qz_total.label("qz_total"),
+            total,
+            func.coalesce(per_exercise.c.complete, 0).label("complete"),
+            func.rank().over(order_by=(ex_total + qz_total).desc()).label("rank"),
+        )
+        .outerjoin(per_exercise, per_exercise.c.student_id == Student.id)
+        .outerjoin(per_quiz, per_quiz.c.student_id == Student.id)
+        .where((per_exercise.c.student_id.is_not(None)) | (per_quiz.c.student_id.is_not(None)))
+    )
+    named = {
+        "total": total,
+        "exercises": ex_total,
+        "quizzes": qz_total,
+        "complete": func.coalesce(per_exercise.c.complete, 0),
+        "rank": (ex_total + qz_total),
+    }
     named.update({slug: per_exercise.c[f"e{i}"] for i, slug in enumerate(slugs)})
     named.update({f"quiz:{quiz}": per_quiz.c[f"q{i}"] for i, quiz in enumerate(quiz_ids)})
     if sort in ("student", "name"):
@@ -226,20 +349,32 @@ def class_table(db: Database, points: dict[str, float], quiz_ids: list[str], sor
     with db.reading() as session:
         for row in session.execute(query.order_by(*order)):
             values = tuple(row)
-            rows.append(ClassRow(
-                student=values[0],
-                exercises=dict(zip(slugs, values[1:1 + len(slugs)])),
-                quizzes={q: (None if v is None else int(v))
-                         for q, v in zip(quiz_ids, values[1 + len(slugs):1 + len(slugs) + len(quiz_ids)])},
-                exercise_total=float(row.ex_total), quiz_total=int(row.qz_total), total=float(row.total),
-                complete=int(row.complete), rank=int(row.rank)))
+            rows.append(
+                ClassRow(
+                    student=values[0],
+                    exercises=dict(zip(slugs, values[1 : 1 + len(slugs)])),
+                    quizzes={
+                        q: (None if v is None else int(v))
+                        for q, v in zip(quiz_ids, values[1 + len(slugs) : 1 + len(slugs) + len(quiz_ids)])
+                    },
+                    exercise_total=float(row.ex_total),
+                    quiz_total=int(row.qz_total),
+                    total=float(row.total),
+                    complete=int(row.complete),
+                    rank=int(row.rank),
+                )
+            )
     return rows
 
 
 def count_learners(db: Database) -> int:
     """Learners with at least one official submission or quiz answer."""
-    active = (select(Submission.student_id).where(Submission.official.is_(True))
-              .union(select(QuizAnswer.student_id)).subquery("active"))
+    active = (
+        select(Submission.student_id)
+        .where(Submission.official.is_(True))
+        .union(select(QuizAnswer.student_id))
+        .subquery("active")
+    )
     with db.reading() as session:
         return session.scalar(select(func.count()).select_from(active))
 
@@ -247,8 +382,8 @@ def count_learners(db: Database) -> int:
 @dataclass
 class ExerciseSummary:
     exercise: str
-    learners: int        # learners with at least one official submission
-    complete: int        # learners whose best score is full marks
+    learners: int  # learners with at least one official submission
+    complete: int  # learners whose best score is full marks
     mean_best: float
     submissions: int
 
@@ -256,43 +391,58 @@ class ExerciseSummary:
 def exercise_summaries(db: Database, points: dict[str, float]) -> dict[str, ExerciseSummary]:
     best = _best_per_student(points)
     full_marks = case({slug: float(value) for slug, value in points.items()}, value=best.c.exercise)
-    query = (select(best.c.exercise, func.count().label("learners"),
-                    func.sum(case((best.c.best >= full_marks, 1), else_=0)).label("complete"),
-                    func.avg(best.c.best).label("mean_best"), func.sum(best.c.attempts).label("submissions"))
-             .group_by(best.c.exercise))
+    query = select(
+        best.c.exercise,
+        func.count().label("learners"),
+        func.sum(case((best.c.best >= full_marks, 1), else_=0)).label("complete"),
+        func.avg(best.c.best).label("mean_best"),
+        func.sum(best.c.attempts).label("submissions"),
+    ).group_by(best.c.exercise)
     with db.reading() as session:
-        return {row.exercise: ExerciseSummary(row.exercise, row.learners, int(row.complete or 0),
-                                              float(row.mean_best or 0.0), int(row.submissions or 0))
-                for row in session.execute(query)}
+        return {
+            row.exercise: ExerciseSummary(
+                row.exercise,
+                row.learners,
+                int(row.complete or 0),
+                float(row.mean_best or 0.0),
+                int(row.submissions or 0),
+            )
+            for row in session.execute(query)
+        }
 
 
 @dataclass
 class QuizSummary:
     quiz: str
-    learners: int        # learners who answered at least one of its questions
-    mean_score: float    # mean number of questions right at the first attempt
+    learners: int  # learners who answered at least one of its questions
+    mean_score: float  # mean number of questions right at the first attempt
 
 
 def quiz_summaries(db: Database, quiz_ids: list[str]) -> dict[str, QuizSummary]:
     first = _first_attempt_scores(quiz_ids)
-    query = (select(first.c.quiz, func.count().label("learners"), func.avg(first.c.score).label("mean"))
-             .group_by(first.c.quiz))
+    query = select(first.c.quiz, func.count().label("learners"), func.avg(first.c.score).label("mean")).group_by(
+        first.c.quiz
+    )
     with db.reading() as session:
-        return {row.quiz: QuizSummary(row.quiz, row.learners, float(row.mean or 0.0))
-                for row in session.execute(query)}
+        return {row.quiz: QuizSummary(row.quiz, row.learners, float(row.mean or 0.0)) for row in session.execute(query)}
 
 
-def score_distribution(db: Database, points: dict[str, float], quiz_sizes: dict[str, int],
-                       bins: int = 10) -> list[int]:
+def score_distribution(db: Database, points: dict[str, float], quiz_sizes: dict[str, int], bins: int = 10) -> list[int]:
     """How many learners have a total (exercises + quizzes) in each of `bins` equal bands of the
     maximum, lowest band first."""
     maximum = float(sum(points.values()) + sum(quiz_sizes.values())) or 1.0
     best = _best_per_student(points)
     first = _first_attempt_scores(quiz_sizes)
-    parts = (select(best.c.student_id, best.c.best.label("points"))
-             .union_all(select(first.c.student_id, first.c.score)).subquery("parts"))
-    totals = (select(parts.c.student_id, func.sum(parts.c.points).label("total"))
-              .group_by(parts.c.student_id).subquery("totals"))
+    parts = (
+        select(best.c.student_id, best.c.best.label("points"))
+        .union_all(select(first.c.student_id, first.c.score))
+        .subquery("parts")
+    )
+    totals = (
+        select(parts.c.student_id, func.sum(parts.c.points).label("total"))
+        .group_by(parts.c.student_id)
+        .subquery("totals")
+    )
     band = func.min(func.cast(totals.c.total * bins / maximum, Integer), bins - 1).label("band")
     query = select(band, func.count()).group_by(band)
     counts = [0] * bins
@@ -311,10 +461,18 @@ def _chosen_submissions(basis: str, exercise: str | None = None):
     conditions = [Submission.official.is_(True)]
     if exercise is not None:
         conditions.append(Submission.exercise == exercise)
-    ranked = (select(Submission.id, Submission.student_id, Submission.exercise,
-                     func.row_number().over(partition_by=(Submission.exercise, Submission.student_id),
-                                            order_by=order).label("pick"))
-              .where(*conditions).subquery("ranked"))
+    ranked = (
+        select(
+            Submission.id,
+            Submission.student_id,
+            Submission.exercise,
+            func.row_number()
+            .over(partition_by=(Submission.exercise, Submission.student_id), order_by=order)
+            .label("pick"),
+        )
+        .where(*conditions)
+        .subquery("ranked")
+    )
     return select(ranked.c.id, ranked.c.student_id, ranked.c.exercise).where(ranked.c.pick == 1).cte("chosen")
 
 
@@ -325,9 +483,9 @@ class HiddenTestStats:
     function: str
     position: int
     max_points: float
-    learners: int        # learners whose chosen submission ran this test
-    failing: int         # ... and failed it
-    top_message: str     # the most common failure message ("" when nobody fails)
+    learners: int  # learners whose chosen submission ran this test
+    failing: int  # ... and failed it
+    top_message: str  # the most common failure message ("" when nobody fails)
     top_count: int
 
 
@@ -336,68 +494,117 @@ def test_failures(db: Database, exercise: str | None = None, basis: str = "best"
     the most common failure message. Ordered by exercise and test position."""
     chosen = _chosen_submissions(basis, exercise)
     failed = case((TestRun.passed.is_(False), 1), else_=0)
-    per_test = (select(chosen.c.exercise, TestRun.name, func.min(TestRun.position).label("position"),
-                       func.max(TestRun.function).label("function"), func.max(TestRun.max_points).label("max_points"),
-                       func.count().label("learners"), func.sum(failed).label("failing"))
-                .join(TestRun, TestRun.submission_id == chosen.c.id)
-                .group_by(chosen.c.exercise, TestRun.name).subquery("per_test"))
+    per_test = (
+        select(
+            chosen.c.exercise,
+            TestRun.name,
+            func.min(TestRun.position).label("position"),
+            func.max(TestRun.function).label("function"),
+            func.max(TestRun.max_points).label("max_points"),
+            func.count().label("learners"),
+            func.sum(failed).label("failing"),
+        )
+        .join(TestRun, TestRun.submission_id == chosen.c.id)
+        .group_by(chosen.c.exercise, TestRun.name)
+        .subquery("per_test")
+    )
     count = func.count()
-    messages = (select(chosen.c.exercise, TestRun.name, TestRun.message, count.label("n"),
-                       func.row_number().over(partition_by=(chosen.c.exercise, TestRun.name),
-                                              order_by=(count.desc(), TestRun.message)).label("pick"))
-                .join(TestRun, TestRun.submission_id == chosen.c.id)
-                .where(TestRun.passed.is_(False))
-                .group_by(chosen.c.exercise, TestRun.name, TestRun.message).subquery("messages"))
-    query = (select(per_test, messages.c.message, messages.c.n)
-             .outerjoin(messages, and_(messages.c.exercise == per_test.c.exercise, messages.c.name == per_test.c.name,
-                                       messages.c.pick == 1))
-             .order_by(per_test.c.exercise, per_test.c.position, per_test.c.name))
+    messages = (
+        select(
+            chosen.c.exercise,
+            TestRun.name,
+            TestRun.message,
+            count.label("n"),
+            func.row_number()
+            .over(partition_by=(chosen.c.exercise, TestRun.name), order_by=(count.desc(), TestRun.message))
+            .label("pick"),
+        )
+        .join(TestRun, TestRun.submission_id == chosen.c.id)
+        .where(TestRun.passed.is_(False))
+        .group_by(chosen.c.exercise, TestRun.name, TestRun.message)
+        .subquery("messages")
+    )
+    query = (
+        select(per_test, messages.c.message, messages.c.n)
+        .outerjoin(
+            messages,
+            and_(messages.c.exercise == per_test.c.exercise, messages.c.name == per_test.c.name, messages.c.pick == 1),
+        )
+        .order_by(per_test.c.exercise, per_test.c.position, per_test.c.name)
+    )
     with db.reading() as session:
-        return [HiddenTestStats(row.exercise, row.name, row.function, row.position, float(row.max_points),
-                             row.learners, int(row.failing or 0), row.message or "", int(row.n or 0))
-                for row in session.execute(query)]
-
+        return [
+            HiddenTestStats(
+                row.exercise,
+                row.name,
+                row.function,
+                row.position,
+                float(row.max_points),
+                row.learners,
+                int(row.failing or 0),
+                row.message or "",
+                int(row.n or 0),
+            )
+            for row in session.execute(query)
+        ]
 
 
 @dataclass
 class RunFailures:
     """Chosen submissions that could not be graded at all (status "error": no per-test results)."""
+
     exercise: str
-    learners: int        # learners with a chosen submission
-    errors: int          # ... whose chosen submission is an error
+    learners: int  # learners with a chosen submission
+    errors: int  # ... whose chosen submission is an error
     top_message: str
     top_count: int
 
 
 def run_failures(db: Database, exercise: str | None = None, basis: str = "best") -> dict[str, RunFailures]:
     chosen = _chosen_submissions(basis, exercise)
-    runs = (select(chosen.c.exercise, Submission.status, Submission.message)
-            .join(Submission, Submission.id == chosen.c.id).cte("runs"))
+    runs = (
+        select(chosen.c.exercise, Submission.status, Submission.message)
+        .join(Submission, Submission.id == chosen.c.id)
+        .cte("runs")
+    )
     is_error = case((runs.c.status == "error", 1), else_=0)
-    totals = (select(runs.c.exercise, func.count().label("learners"), func.sum(is_error).label("errors"))
-              .group_by(runs.c.exercise).subquery("totals"))
+    totals = (
+        select(runs.c.exercise, func.count().label("learners"), func.sum(is_error).label("errors"))
+        .group_by(runs.c.exercise)
+        .subquery("totals")
+    )
     count = func.count()
-    messages = (select(runs.c.exercise, runs.c.message, count.label("n"),
-                       func.row_number().over(partition_by=runs.c.exercise,
-                                              order_by=(count.desc(), runs.c.message)).label("pick"))
-                .where(runs.c.status == "error")
-                .group_by(runs.c.exercise, runs.c.message).subquery("messages"))
-    query = (select(totals, messages.c.message, messages.c.n)
-             .outerjoin(messages, and_(messages.c.exercise == totals.c.exercise, messages.c.pick == 1)))
+    messages = (
+        select(
+            runs.c.exercise,
+            runs.c.message,
+            count.label("n"),
+            func.row_number().over(partition_by=runs.c.exercise, order_by=(count.desc(), runs.c.message)).label("pick"),
+        )
+        .where(runs.c.status == "error")
+        .group_by(runs.c.exercise, runs.c.message)
+        .subquery("messages")
+    )
+    query = select(totals, messages.c.message, messages.c.n).outerjoin(
+        messages, and_(messages.c.exercise == totals.c.exercise, messages.c.pick == 1)
+    )
     with db.reading() as session:
-        return {row.exercise: RunFailures(row.exercise, row.learners, int(row.errors or 0), row.message or "",
-                                          int(row.n or 0))
-                for row in session.execute(query)}
+        return {
+            row.exercise: RunFailures(
+                row.exercise, row.learners, int(row.errors or 0), row.message or "", int(row.n or 0)
+            )
+            for row in session.execute(query)
+        }
 
 
 @dataclass
 class QuestionStats:
     question_id: str
     quiz: str
-    answered: int        # learners who answered it (first attempts)
-    right: int           # ... right at the first attempt
-    judged: int          # first attempts that could be judged (there was a key)
-    top_wrong: str       # the most chosen wrong first answer ("" if none)
+    answered: int  # learners who answered it (first attempts)
+    right: int  # ... right at the first attempt
+    judged: int  # first attempts that could be judged (there was a key)
+    top_wrong: str  # the most chosen wrong first answer ("" if none)
     top_wrong_count: int
 
 
@@ -408,21 +615,48 @@ def question_stats(db: Database, quiz: str | None = None) -> dict[str, QuestionS
     if quiz is not None:
         conditions.append(QuizAnswer.quiz == quiz)
     right = case((QuizAnswer.correct.is_(True), 1), else_=0)
-    totals = (select(QuizAnswer.question_id, func.max(QuizAnswer.quiz).label("quiz"), func.count().label("answered"),
-                     func.sum(right).label("right"), func.count(QuizAnswer.correct).label("judged"))
-              .where(*conditions).group_by(QuizAnswer.question_id).subquery("totals"))
+    totals = (
+        select(
+            QuizAnswer.question_id,
+            func.max(QuizAnswer.quiz).label("quiz"),
+            func.count().label("answered"),
+            func.sum(right).label("right"),
+            func.count(QuizAnswer.correct).label("judged"),
+        )
+        .where(*conditions)
+        .group_by(QuizAnswer.question_id)
+        .subquery("totals")
+    )
     count = func.count()
-    wrong = (select(QuizAnswer.question_id, QuizAnswer.answer, count.label("n"),
-                    func.row_number().over(partition_by=QuizAnswer.question_id,
-                                           order_by=(count.desc(), QuizAnswer.answer)).label("pick"))
-             .where(*conditions, QuizAnswer.correct.is_(False))
-             .group_by(QuizAnswer.question_id, QuizAnswer.answer).subquery("wrong"))
-    query = (select(totals, wrong.c.answer, wrong.c.n)
-             .outerjoin(wrong, and_(wrong.c.question_id == totals.c.question_id, wrong.c.pick == 1)))
+    wrong = (
+        select(
+            QuizAnswer.question_id,
+            QuizAnswer.answer,
+            count.label("n"),
+            func.row_number()
+            .over(partition_by=QuizAnswer.question_id, order_by=(count.desc(), QuizAnswer.answer))
+            .label("pick"),
+        )
+        .where(*conditions, QuizAnswer.correct.is_(False))
+        .group_by(QuizAnswer.question_id, QuizAnswer.answer)
+        .subquery("wrong")
+    )
+    query = select(totals, wrong.c.answer, wrong.c.n).outerjoin(
+        wrong, and_(wrong.c.question_id == totals.c.question_id, wrong.c.pick == 1)
+    )
     with db.reading() as session:
-        return {row.question_id: QuestionStats(row.question_id, row.quiz, row.answered, int(row.right or 0),
-                                               row.judged, row.answer or "", int(row.n or 0))
-                for row in session.execute(query)}
+        return {
+            row.question_id: QuestionStats(
+                row.question_id,
+                row.quiz,
+                row.answered,
+                int(row.right or 0),
+                row.judged,
+                row.answer or "",
+                int(row.n or 0),
+            )
+            for row in session.execute(query)
+        }
 
 
 @dataclass
@@ -463,26 +697,68 @@ def student_history(db: Database, student: str) -> tuple[list[SubmissionRecord],
         student_id = session.scalar(select(Student.id).where(Student.name == student))
         if student_id is None:
             return None
-        tests = (select(TestRun.submission_id, func.count().label("tests"),
-                        func.sum(case((TestRun.passed.is_(True), 1), else_=0)).label("passed"))
-                 .join(Submission, Submission.id == TestRun.submission_id)
-                 .where(Submission.student_id == student_id)
-                 .group_by(TestRun.submission_id).subquery("tests"))
-        query = (select(Submission.id, Submission.exercise, Submission.submitted_at, Submission.score,
-                        Submission.max_score, Submission.status, Submission.message, Submission.duration,
-                        Submission.official, Submission.origin, tests.c.tests, tests.c.passed)
-                 .outerjoin(tests, tests.c.submission_id == Submission.id)
-                 .where(Submission.student_id == student_id).order_by(Submission.submitted_at, Submission.id))
-        submissions = [SubmissionRecord(row.id, row.exercise, row.submitted_at, row.score, row.max_score, row.status,
-                                        row.message, row.duration, bool(row.official), row.origin,
-                                        int(row.passed or 0), int(row.tests or 0))
-                       for row in session.execute(query)]
-        answers = [AnswerRecord(row.quiz, row.question_id, row.answer, row.correct, row.attempt, row.answered_at)
-                   for row in session.execute(
-                       select(QuizAnswer.quiz, QuizAnswer.question_id, QuizAnswer.answer, QuizAnswer.correct,
-                              QuizAnswer.attempt, QuizAnswer.answered_at)
-                       .where(QuizAnswer.student_id == student_id)
-                       .order_by(QuizAnswer.answered_at, QuizAnswer.id))]
+        tests = (
+            select(
+                TestRun.submission_id,
+                func.count().label("tests"),
+                func.sum(case((TestRun.passed.is_(True), 1), else_=0)).label("passed"),
+            )
+            .join(Submission, Submission.id == TestRun.submission_id)
+            .where(Submission.student_id == student_id)
+            .group_by(TestRun.submission_id)
+            .subquery("tests")
+        )
+        query = (
+            select(
+                Submission.id,
+                Submission.exercise,
+                Submission.submitted_at,
+                Submission.score,
+                Submission.max_score,
+                Submission.status,
+                Submission.message,
+                Submission.duration,
+                Submission.official,
+                Submission.origin,
+                tests.c.tests,
+                tests.c.passed,
+            )
+            .outerjoin(tests, tests.c.submission_id == Submission.id)
+            .where(Submission.student_id == student_id)
+            .order_by(Submission.submitted_at, Submission.id)
+        )
+        submissions = [
+            SubmissionRecord(
+                row.id,
+                row.exercise,
+                row.submitted_at,
+                row.score,
+                row.max_score,
+                row.status,
+                row.message,
+                row.duration,
+                bool(row.official),
+                row.origin,
+                int(row.passed or 0),
+                int(row.tests or 0),
+            )
+            for row in session.execute(query)
+        ]
+        answers = [
+            AnswerRecord(row.quiz, row.question_id, row.answer, row.correct, row.attempt, row.answered_at)
+            for row in session.execute(
+                select(
+                    QuizAnswer.quiz,
+                    QuizAnswer.question_id,
+                    QuizAnswer.answer,
+                    QuizAnswer.correct,
+                    QuizAnswer.attempt,
+                    QuizAnswer.answered_at,
+                )
+                .where(QuizAnswer.student_id == student_id)
+                .order_by(QuizAnswer.answered_at, QuizAnswer.id)
+            )
+        ]
     return submissions, answers
 
 
@@ -512,30 +788,63 @@ class ExportedSubmission:
     tests: list[ExportedTest]
 
 
-def chosen_submissions(db: Database, basis: str = "best", exercise: str | None = None,
-                       batch: int = 2000):
+def chosen_submissions(db: Database, basis: str = "best", exercise: str | None = None, batch: int = 2000):
     """Yield each learner's best (or latest) official submission per exercise with its tests, in
     batches (one query per batch for the submissions, one for their tests)."""
     chosen = _chosen_submissions(basis, exercise)
-    query = (select(Submission.id, Student.name, Submission.exercise, Submission.submitted_at, Submission.score,
-                    Submission.max_score, Submission.status, Submission.message, Submission.duration,
-                    Submission.output)
-             .join(chosen, chosen.c.id == Submission.id).join(Student, Student.id == Submission.student_id)
-             .order_by(Submission.exercise, Student.name))
+    query = (
+        select(
+            Submission.id,
+            Student.name,
+            Submission.exercise,
+            Submission.submitted_at,
+            Submission.score,
+            Submission.max_score,
+            Submission.status,
+            Submission.message,
+            Submission.duration,
+            Submission.output,
+        )
+        .join(chosen, chosen.c.id == Submission.id)
+        .join(Student, Student.id == Submission.student_id)
+        .order_by(Submission.exercise, Student.name)
+    )
     with db.reading() as session:
         rows = session.execute(query).all()
         for start in range(0, len(rows), batch):
-            part = rows[start:start + batch]
+            part = rows[start : start + batch]
             tests: dict[int, list[ExportedTest]] = {row.id: [] for row in part}
-            for t in session.execute(select(TestRun.submission_id, TestRun.name, TestRun.function, TestRun.passed,
-                                            TestRun.status, TestRun.points, TestRun.max_points, TestRun.message)
-                                     .where(TestRun.submission_id.in_(list(tests)))
-                                     .order_by(TestRun.submission_id, TestRun.position)):
-                tests[t.submission_id].append(ExportedTest(t.name, t.function, bool(t.passed), t.status, t.points,
-                                                           t.max_points, t.message))
+            for t in session.execute(
+                select(
+                    TestRun.submission_id,
+                    TestRun.name,
+                    TestRun.function,
+                    TestRun.passed,
+                    TestRun.status,
+                    TestRun.points,
+                    TestRun.max_points,
+                    TestRun.message,
+                )
+                .where(TestRun.submission_id.in_(list(tests)))
+                .order_by(TestRun.submission_id, TestRun.position)
+            ):
+                tests[t.submission_id].append(
+                    ExportedTest(t.name, t.function, bool(t.passed), t.status, t.points, t.max_points, t.message)
+                )
             for row in part:
-                yield ExportedSubmission(row.id, row.name, row.exercise, row.submitted_at, row.score, row.max_score,
-                                         row.status, row.message, row.duration, row.output, tests[row.id])
+                yield ExportedSubmission(
+                    row.id,
+                    row.name,
+                    row.exercise,
+                    row.submitted_at,
+                    row.score,
+                    row.max_score,
+                    row.status,
+                    row.message,
+                    row.duration,
+                    row.output,
+                    tests[row.id],
+                )
 
 
 def graded_sources(db: Database, wanted: dict[str, set[str]], chunk: int = 500) -> dict[tuple[str, str, str], float]:
@@ -546,12 +855,16 @@ def graded_sources(db: Database, wanted: dict[str, set[str]], chunk: int = 500) 
         for exercise, hashes in wanted.items():
             hashes = sorted(hashes)
             for start in range(0, len(hashes), chunk):
-                query = (select(Student.name, Submission.source_sha256, func.max(Submission.score))
-                         .join(Student, Student.id == Submission.student_id)
-                         .where(Submission.exercise == exercise,
-                                Submission.source_sha256.in_(hashes[start:start + chunk]),
-                                Submission.official.is_(True))
-                         .group_by(Student.name, Submission.source_sha256))
+                query = (
+                    select(Student.name, Submission.source_sha256, func.max(Submission.score))
+                    .join(Student, Student.id == Submission.student_id)
+                    .where(
+                        Submission.exercise == exercise,
+                        Submission.source_sha256.in_(hashes[start : start + chunk]),
+                        Submission.official.is_(True),
+                    )
+                    .group_by(Student.name, Submission.source_sha256)
+                )
                 for name, sha, score in session.execute(query):
                     found[(name, exercise, sha)] = score
     return found

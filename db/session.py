@@ -9,6 +9,7 @@ The schema is versioned with Alembic (db/migrations). Opening a database brings
 it to the newest revision automatically; when it is already there (the usual
 case) a single query says so and Alembic is not even imported.
 """
+
 from __future__ import annotations
 
 import os
@@ -90,13 +91,16 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
     if is_sqlite and parsed.database not in (None, "", ":memory:"):
         folder = Path(parsed.database).expanduser().resolve().parent
         if not folder.is_dir():
-            raise DatabaseError(f"the folder {folder} of the database {url} does not exist; create it or choose "
-                                "another --db")
+            raise DatabaseError(
+                f"the folder {folder} of the database {url} does not exist; create it or choose another --db"
+            )
     try:
         engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S} if is_sqlite else {})
     except NoSuchModuleError:
-        raise DatabaseError(f"'{parsed.get_backend_name()}' is not a database this installation can use; "
-                            "use a sqlite:/// URL or install the driver") from None
+        raise DatabaseError(
+            f"'{parsed.get_backend_name()}' is not a database this installation can use; "
+            "use a sqlite:/// URL or install the driver"
+        ) from None
     except (ArgumentError, ImportError) as error:
         raise DatabaseError(f"cannot use the database {url}: {error}") from None
     if is_sqlite:

@@ -27,6 +27,7 @@ float32 and float64, return a new array (never modify the input), and stay exact
 and warning-free on the large inputs given below.
 Run `grade submit activations` when you are done.
 """
+
 import numpy as np
 
 

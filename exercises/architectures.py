@@ -39,6 +39,7 @@ architecture families each build one kind of structure into the network.
 
 Shapes: images and feature maps are (N, C, H, W); sequences are (N, T, D).
 """
+
 import numpy as np
 
 

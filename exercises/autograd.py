@@ -81,6 +81,7 @@ What you implement
     >>> a.grad, b.grad         # ∂d/∂a = b + 1 = -2, ∂d/∂b = a = 2
     (-2.0, 2.0)
 """
+
 import math
 
 import numpy as np

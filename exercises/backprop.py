@@ -37,6 +37,7 @@ Conventions: never modify the input arrays; return new arrays.
 Write the forward pieces you need (cross-entropy, its gradient, the MLP's forward pass) in
 this file too: your solution is graded as this one file on its own.
 """
+
 import numpy as np
 
 

@@ -40,6 +40,7 @@ activations on the way forward. Three ideas made depth work again:
 Shapes: a weight matrix is (fan_in, fan_out) and is used as x @ W; batches are
 (N, D) with one row per example.
 """
+
 import numpy as np
 
 
@@ -95,8 +96,7 @@ def he_init(fan_in, fan_out, seed=None):
     raise NotImplementedError("deep_training.he_init")
 
 
-def batchnorm_forward(x, gamma, beta, running_mean, running_var,
-                      train=True, momentum=0.9, eps=1e-5):
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, train=True, momentum=0.9, eps=1e-5):
     """Batch normalization forward pass, over the batch axis (axis 0).
 
     Training mode (train=True):

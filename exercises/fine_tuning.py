@@ -66,6 +66,7 @@ to use directly: photographs, sound, text.
 The functions below take and return torch objects; the tests also call them on models with
 other sizes and on float64 models.
 """
+
 import numpy as np
 import torch
 from torch import nn

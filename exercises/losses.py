@@ -36,6 +36,7 @@ The gradients you write divide by the same count.
 Conventions: inputs are numpy arrays (float64, sometimes float32); never modify them.
 Losses return a plain float; gradients return an array shaped like the predictions.
 """
+
 import numpy as np
 
 

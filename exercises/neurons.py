@@ -23,6 +23,7 @@ multi-layer perceptron (MLP): data flows forward, input layer -> hidden layers
 
 Fill in each function below, then run `grade submit neurons`.
 """
+
 import numpy as np
 
 

@@ -45,6 +45,7 @@ Conventions of this module
     arrays and leaves its inputs untouched: write `p - lr * g`, never `p -= ...`.
     float32 arrays must work too (keep the arithmetic in numpy).
 """
+
 import numpy as np
 
 

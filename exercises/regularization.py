@@ -37,6 +37,7 @@ Conventions used by the grader:
     params  a list of (W, b) pairs, one per layer, W (fan_in, fan_out), b (fan_out,)
     p       the probability to DROP a unit (not to keep it), 0 <= p < 1
 """
+
 import numpy as np
 
 

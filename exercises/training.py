@@ -34,6 +34,7 @@ cross-entropy and its gradient, dense_backward and relu_backward (or a complete
 mlp_loss_and_grads), an optimizer step (SGD with momentum, or Adam), and a mini-batch
 loop. Only numpy may be imported.
 """
+
 import numpy as np
 
 

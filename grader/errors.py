@@ -3,6 +3,7 @@
 The CLI prints such a message and exits with code 2; the course server answers 4xx with it.
 Nothing here imports the rest of the project, so every layer can raise them.
 """
+
 from __future__ import annotations
 
 

@@ -9,6 +9,7 @@ status of a run: "passed" (every test passed), "failed" (graded, some tests fail
 status of a test: "passed", "failed" (the learner's code is wrong) or "error" (the
 check itself could not run, e.g. the result had an unexpected structure).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -49,7 +50,7 @@ class RunResult:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "RunResult":
+    def from_dict(cls, data: dict) -> RunResult:
         data = dict(data)
         data["tests"] = [TestResult(**t) for t in data.get("tests", [])]
         return cls(**data)

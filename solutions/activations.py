@@ -1,4 +1,5 @@
 """Reference solutions: activations (chapter 2)."""
+
 import numpy as np
 
 

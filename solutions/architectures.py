@@ -1,4 +1,5 @@
 """Reference solution: convolution, max pooling, a vanilla RNN, scaled dot-product attention."""
+
 import math
 
 import numpy as np

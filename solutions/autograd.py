@@ -1,4 +1,5 @@
 """Reference: a scalar reverse-mode autograd engine (class Value)."""
+
 import math
 
 
@@ -24,6 +25,7 @@ class Value:
         def _backward():
             self.grad += out.grad
             other.grad += out.grad
+
         out._backward = _backward
         return out
 
@@ -34,16 +36,18 @@ class Value:
         def _backward():
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
+
         out._backward = _backward
         return out
 
     def __pow__(self, exponent):
         if isinstance(exponent, Value):
             return NotImplemented  # the contract only needs plain-number exponents
-        out = Value(self.data ** exponent, (self,), f"**{exponent}")
+        out = Value(self.data**exponent, (self,), f"**{exponent}")
 
         def _backward():
             self.grad += exponent * self.data ** (exponent - 1) * out.grad
+
         out._backward = _backward
         return out
 
@@ -53,7 +57,8 @@ class Value:
 
         def _backward():
             self.grad += out.grad / other.data
-            other.grad += -self.data / other.data ** 2 * out.grad
+            other.grad += -self.data / other.data**2 * out.grad
+
         out._backward = _backward
         return out
 
@@ -70,10 +75,10 @@ class Value:
     def __rmul__(self, other):
         return self * other
 
-    def __rsub__(self, other):          # other - self
+    def __rsub__(self, other):  # other - self
         return _wrap(other) - self
 
-    def __rtruediv__(self, other):      # other / self
+    def __rtruediv__(self, other):  # other / self
         return _wrap(other) / self
 
     # --- elementary functions ---------------------------------------------
@@ -82,6 +87,7 @@ class Value:
 
         def _backward():
             self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+
         out._backward = _backward
         return out
 
@@ -91,6 +97,7 @@ class Value:
 
         def _backward():
             self.grad += (1.0 - t * t) * out.grad
+
         out._backward = _backward
         return out
 
@@ -100,6 +107,7 @@ class Value:
 
         def _backward():
             self.grad += e * out.grad
+
         out._backward = _backward
         return out
 
@@ -108,6 +116,7 @@ class Value:
 
         def _backward():
             self.grad += out.grad / self.data
+
         out._backward = _backward
         return out
 

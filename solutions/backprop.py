@@ -2,6 +2,7 @@
 
 Self-contained (numpy only): it is also graded as a submission, and a submission is one file.
 """
+
 import numpy as np
 
 
@@ -20,9 +21,9 @@ def _cross_entropy_and_grad(logits, labels):
 
 def dense_backward(dout, X, W):
     """Gradients (dX, dW, db) of out = X @ W + b, given dout = dL/dout of shape (N, M)."""
-    dX = dout @ W.T          # (N, M) @ (M, D) -> (N, D)
-    dW = X.T @ dout          # (D, N) @ (N, M) -> (D, M)
-    db = dout.sum(axis=0)    # b was broadcast over the N rows: sum their contributions
+    dX = dout @ W.T  # (N, M) @ (M, D) -> (N, D)
+    dW = X.T @ dout  # (D, N) @ (N, M) -> (D, M)
+    db = dout.sum(axis=0)  # b was broadcast over the N rows: sum their contributions
     return dX, dW, db
 
 

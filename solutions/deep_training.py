@@ -1,4 +1,5 @@
 """Reference solution: initialization, batch normalization, residual blocks."""
+
 import numpy as np
 
 
@@ -14,8 +15,7 @@ def he_init(fan_in, fan_out, seed=None):
     return np.random.default_rng(seed).normal(0.0, std, size=(fan_in, fan_out))
 
 
-def batchnorm_forward(x, gamma, beta, running_mean, running_var,
-                      train=True, momentum=0.9, eps=1e-5):
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, train=True, momentum=0.9, eps=1e-5):
     """Batch norm over axis 0. Returns (out, new_running_mean, new_running_var)."""
     if train:
         mean = x.mean(axis=0)

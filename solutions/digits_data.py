@@ -5,6 +5,7 @@ The digits are a file shipped inside the scikit-learn wheel: no download. It is 
 (the same numbers load_digits() returns), which spares the judge the second or more that
 importing scikit-learn takes; load_digits() is the fallback.
 """
+
 import functools
 import importlib.util
 import os
@@ -31,12 +32,12 @@ def _digits():
 @functools.lru_cache(maxsize=4)
 def _split(seed):
     X, y = _digits()
-    X = X / 16.0                                   # pixel intensities 0..16 -> [0, 1]
+    X = X / 16.0  # pixel intensities 0..16 -> [0, 1]
     rng = np.random.default_rng(seed)
     train_idx, test_idx = [], []
-    for c in range(10):                            # stratified: ~30% of every class held out
+    for c in range(10):  # stratified: ~30% of every class held out
         idx = rng.permutation(np.flatnonzero(y == c))
-        n_test = int(round(TEST_FRACTION * idx.size))
+        n_test = round(TEST_FRACTION * idx.size)
         test_idx.append(idx[:n_test])
         train_idx.append(idx[n_test:])
     train_idx = rng.permutation(np.concatenate(train_idx))

@@ -1,4 +1,5 @@
 """Reference for chapter 11, fine_tuning: transfer learning with torch."""
+
 import torch
 from torch import nn
 
@@ -40,8 +41,7 @@ def replace_head(model, num_classes):
     """Put a new trainable nn.Linear(in_features, num_classes) in place of the last nn.Linear."""
     i = _last_linear_index(model)
     old = model[i]
-    model[i] = nn.Linear(old.in_features, num_classes,
-                         device=old.weight.device, dtype=old.weight.dtype)
+    model[i] = nn.Linear(old.in_features, num_classes, device=old.weight.device, dtype=old.weight.dtype)
     return model
 
 

@@ -1,4 +1,5 @@
 """Reference solution: losses (chapter 3)."""
+
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 """Reference solutions: the neuron and the layer (chapter 1)."""
+
 import numpy as np
 
 ACTIVATIONS = ("identity", "relu", "sigmoid", "tanh")

@@ -2,6 +2,7 @@
 
 Every function builds new arrays; inputs are never modified.
 """
+
 import numpy as np
 
 
@@ -21,10 +22,9 @@ def adam_step(params, grads, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
     """One Adam step, t the 1-based step number; matches torch.optim.Adam."""
     new_m = [beta1 * mi + (1 - beta1) * g for mi, g in zip(m, grads)]
     new_v = [beta2 * vi + (1 - beta2) * g * g for vi, g in zip(v, grads)]
-    c1 = 1 - beta1 ** t   # bias corrections: m and v start at 0
-    c2 = 1 - beta2 ** t
-    new_p = [p - lr * (mi / c1) / (np.sqrt(vi / c2) + eps)
-             for p, mi, vi in zip(params, new_m, new_v)]
+    c1 = 1 - beta1**t  # bias corrections: m and v start at 0
+    c2 = 1 - beta2**t
+    new_p = [p - lr * (mi / c1) / (np.sqrt(vi / c2) + eps) for p, mi, vi in zip(params, new_m, new_v)]
     return new_p, new_m, new_v
 
 
@@ -36,4 +36,4 @@ def minibatches(n, batch_size, seed=None):
         order = np.arange(n)
     else:
         order = np.random.default_rng(seed).permutation(n)
-    return [order[i:i + batch_size].copy() for i in range(0, n, batch_size)]
+    return [order[i : i + batch_size].copy() for i in range(0, n, batch_size)]

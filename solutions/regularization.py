@@ -1,4 +1,5 @@
 """Reference solution: regularization (L2 penalty, inverted dropout, early stopping)."""
+
 import numpy as np
 
 

@@ -3,6 +3,7 @@
 Self-contained (numpy only), as a learner's file must be: the pieces of chapters 3 and 4 it
 needs are repeated here.
 """
+
 import numpy as np
 
 NUM_CLASSES = 10  # digits 0-9
@@ -29,9 +30,9 @@ def _cross_entropy_and_grad(logits, labels):
 
 def _dense_backward(dout, X, W):
     """Gradients (dX, dW, db) of out = X @ W + b, given dout = dL/dout of shape (N, M)."""
-    dX = dout @ W.T          # (N, M) @ (M, D) -> (N, D)
-    dW = X.T @ dout          # (D, N) @ (N, M) -> (D, M)
-    db = dout.sum(axis=0)    # b was broadcast over the N rows: sum their contributions
+    dX = dout @ W.T  # (N, M) @ (M, D) -> (N, D)
+    dW = X.T @ dout  # (D, N) @ (N, M) -> (D, M)
+    db = dout.sum(axis=0)  # b was broadcast over the N rows: sum their contributions
     return dX, dW, db
 
 
@@ -65,8 +66,7 @@ def _mlp_loss_and_grads(X, y, params):
 
 def _init_params(sizes, rng):
     # He initialisation: keeps the ReLU activations' scale roughly constant from layer to layer.
-    return [(rng.normal(0.0, np.sqrt(2.0 / m), size=(m, n)), np.zeros(n))
-            for m, n in zip(sizes[:-1], sizes[1:])]
+    return [(rng.normal(0.0, np.sqrt(2.0 / m), size=(m, n)), np.zeros(n)) for m, n in zip(sizes[:-1], sizes[1:])]
 
 
 def train_classifier(X_train, y_train, seed=0):
@@ -83,14 +83,14 @@ def train_classifier(X_train, y_train, seed=0):
     for _ in range(epochs):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             _, grads = _mlp_loss_and_grads(X[idx], y[idx], params)
             t += 1
             g_flat = [g for pair in grads for g in pair]
             for i, g in enumerate(g_flat):  # Adam, updating our own arrays in place
                 m[i] = beta1 * m[i] + (1 - beta1) * g
                 v[i] = beta2 * v[i] + (1 - beta2) * g * g
-                m_hat = m[i] / (1 - beta1 ** t)
-                v_hat = v[i] / (1 - beta2 ** t)
+                m_hat = m[i] / (1 - beta1**t)
+                v_hat = v[i] / (1 - beta2**t)
                 flat[i] -= lr * m_hat / (np.sqrt(v_hat) + eps)
     return params

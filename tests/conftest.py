@@ -1,4 +1,5 @@
 """Shared fixtures of the project's own tests."""
+
 from __future__ import annotations
 
 import dataclasses

@@ -1,4 +1,5 @@
 """The `grade` command, end to end through click's CliRunner (each assertion prints the output)."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,17 @@ def test_submit_json_is_exactly_one_object_with_the_schema(cli, tmp_path):
     result = cli("submit", "activations", "--file", str(path), "--student", "bob", "--json")
     assert result.exit_code == 1, result.output
     data = json.loads(result.output)  # the whole stdout is one JSON object
-    for key in ("exercise", "student", "score", "max_score", "status", "tests", "schema_version",
-                "grader_version", "submission_id"):
+    for key in (
+        "exercise",
+        "student",
+        "score",
+        "max_score",
+        "status",
+        "tests",
+        "schema_version",
+        "grader_version",
+        "submission_id",
+    ):
         assert key in data, key
     assert data["exercise"] == "activations" and data["student"] == "bob" and data["status"] == "failed"
     assert data["score"] == 2 and data["max_score"] == 22
@@ -49,10 +59,12 @@ def test_submit_default_file_and_student_from_environment(cli, monkeypatch):
 
 def test_feedback_names_the_call_and_the_property_without_expected_values(cli, tmp_path):
     path = tmp_path / "softmax.py"
-    path.write_text("import numpy as np\n"
-                    "def softmax(z, axis=-1):\n"
-                    "    e = np.exp(z)\n"
-                    "    return e / e.sum(axis=axis, keepdims=True)\n")
+    path.write_text(
+        "import numpy as np\n"
+        "def softmax(z, axis=-1):\n"
+        "    e = np.exp(z)\n"
+        "    return e / e.sum(axis=axis, keepdims=True)\n"
+    )
     result = cli("submit", "activations", "--file", str(path), "--json")
     tests = [t for t in json.loads(result.output)["tests"] if t["function"] == "softmax"]
     stability = next(t for t in tests if "stable" in t["name"])
@@ -97,8 +109,13 @@ def test_list_and_hint(cli):
 
 def test_grade_works_from_any_directory(tmp_path, db_url):
     env = {**os.environ, "GRADE_DB": db_url, "GRADE_STUDENT": "erin"}
-    done = subprocess.run([sys.executable, "-m", "grader", "submit", "neurons", "--file",
-                           str(COURSE_ROOT / "solutions" / "neurons.py")],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "submit", "neurons", "--file", str(COURSE_ROOT / "solutions" / "neurons.py")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Score: 12/12" in done.stdout

@@ -2,6 +2,7 @@
 full marks from the keys, answers stored as given (canonical form), attempts and
 first-attempt scoring, rejected input never recorded, the interactive flow, the
 listing, --json, and the learners' release copy without keys."""
+
 from __future__ import annotations
 
 import json
@@ -61,6 +62,7 @@ def grade(db_url):
 @pytest.fixture
 def answers(db_url):
     """The answers recorded in the temporary database, as plain records."""
+
     def fetch(student=STUDENT, quiz=None):
         database = open_database(db_url)
         try:
@@ -73,7 +75,7 @@ def answers(db_url):
 
 def as_json(result) -> dict:
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)        # fails unless stdout is exactly one JSON document
+    data = json.loads(result.stdout)  # fails unless stdout is exactly one JSON document
     assert isinstance(data, dict), result.stdout
     return data
 
@@ -84,6 +86,7 @@ def all_keys_args(quiz) -> list[str]:
 
 # ---------------------------------------------------------------- non-interactive
 
+
 def test_answering_every_key_gives_full_marks_in_every_quiz(grade):
     for quiz in QUIZZES:
         report = as_json(grade("quiz", quiz.id, *all_keys_args(quiz), "--json"))
@@ -92,11 +95,13 @@ def test_answering_every_key_gives_full_marks_in_every_quiz(grade):
         assert all(answer["correct"] is True and answer["attempt"] == 1 for answer in report["answers"]), report
         assert all(answer["explanation"] for answer in report["answers"]), report
     listing = as_json(grade("quiz", "--json"))
-    assert [(row["quiz"], row["score"], row["answered"]) for row in listing["quizzes"]] == \
-        [(quiz.id, len(quiz.questions), len(quiz.questions)) for quiz in QUIZZES]
+    assert [(row["quiz"], row["score"], row["answered"]) for row in listing["quizzes"]] == [
+        (quiz.id, len(quiz.questions), len(quiz.questions)) for quiz in QUIZZES
+    ]
     status = as_json(grade("status", "--json"))
-    assert {row["quiz"]: row["score"] for row in status["quizzes"]} == \
-        {quiz.id: len(quiz.questions) for quiz in QUIZZES}, status["quizzes"]
+    assert {row["quiz"]: row["score"] for row in status["quizzes"]} == {
+        quiz.id: len(quiz.questions) for quiz in QUIZZES
+    }, status["quizzes"]
 
 
 def test_text_output_says_right_or_wrong_with_the_explanation(grade):
@@ -122,15 +127,19 @@ def test_answers_are_recorded_as_given_in_canonical_form(grade, answers):
         ("neurons", "neurons.5", "-0.5", False, 1),
     ]
     assert all(a.answered_at is not None for a in stored)
-    assert [(a["question"], a["answer"], a["correct"]) for a in report["answers"]] == \
-        [(a.question_id, a.answer, a.correct) for a in stored]
+    assert [(a["question"], a["answer"], a["correct"]) for a in report["answers"]] == [
+        (a.question_id, a.answer, a.correct) for a in stored
+    ]
     assert answers(student="someone else") == []
 
 
 def test_attempts_increase_and_only_the_first_attempt_counts(grade, answers):
     q1, q2 = NEURONS.questions[0], NEURONS.questions[1]
-    first = as_json(grade("quiz", "neurons", "--answer", f"{q1.id}={key_text(q1)}",
-                          "--answer", f"{q2.id}={wrong_text(q2)}", "--json"))
+    first = as_json(
+        grade(
+            "quiz", "neurons", "--answer", f"{q1.id}={key_text(q1)}", "--answer", f"{q2.id}={wrong_text(q2)}", "--json"
+        )
+    )
     assert first["score"] == 1 and first["answered"] == 2, first
     second = grade("quiz", "neurons", "--answer", f"{q1.id}={wrong_text(q1)}", "--answer", f"{q2.id}={key_text(q2)}")
     assert second.exit_code == 0, second.output
@@ -142,23 +151,31 @@ def test_attempts_increase_and_only_the_first_attempt_counts(grade, answers):
     assert [(a["attempt"], a["correct"]) for a in third["answers"]] == [(3, True)], third
     assert third["score"] == 1 and third["answered"] == 2 and third["round"]["repeats"] == 1, third
     assert [(a.question_id, a.attempt, a.correct) for a in answers()] == [
-        (q1.id, 1, True), (q2.id, 1, False), (q1.id, 2, False), (q2.id, 2, True), (q1.id, 3, True)]
+        (q1.id, 1, True),
+        (q2.id, 1, False),
+        (q1.id, 2, False),
+        (q2.id, 2, True),
+        (q1.id, 3, True),
+    ]
     listing = as_json(grade("quiz", "--json"))
     neurons = next(row for row in listing["quizzes"] if row["quiz"] == "neurons")
     assert (neurons["score"], neurons["answered"], neurons["answers"]) == (1, 2, 5), neurons
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("neurons.1=x", "'x' is not a choice"),
-    ("neurons.3=ab", "one answer"),
-    ("neurons.4=a,z", "'z' is not a choice"),
-    ("neurons.2=lots", "not a number"),
-    ("neurons.2=", "empty answer"),
-    ("neurons.99=a", "there is no question 'neurons.99'"),
-    ("activations.1=a", "a question of the quiz activations"),
-    ("neurons.1", "is not Q_ID=VALUE"),
-    ("neurons.6=c", "answered twice"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("neurons.1=x", "'x' is not a choice"),
+        ("neurons.3=ab", "one answer"),
+        ("neurons.4=a,z", "'z' is not a choice"),
+        ("neurons.2=lots", "not a number"),
+        ("neurons.2=", "empty answer"),
+        ("neurons.99=a", "there is no question 'neurons.99'"),
+        ("activations.1=a", "a question of the quiz activations"),
+        ("neurons.1", "is not Q_ID=VALUE"),
+        ("neurons.6=c", "answered twice"),
+    ],
+)
 def test_unusable_answers_are_rejected_and_nothing_is_recorded(grade, answers, bad, message):
     # a valid answer first and after: a run is all or nothing
     result = grade("quiz", "neurons", "--answer", "neurons.6=c", "--answer", bad, "--answer", "neurons.7=a")
@@ -170,12 +187,15 @@ def test_unusable_answers_are_rejected_and_nothing_is_recorded(grade, answers, b
     assert answers() == []
 
 
-@pytest.mark.parametrize("chapter, message", [
-    ("nuerons", "did you mean 'neurons'"),
-    ("activation", "did you mean 'activations'"),
-    ("13", "no quiz for chapter 13"),
-    ("zzzz", "`grade quiz` lists them all"),
-])
+@pytest.mark.parametrize(
+    "chapter, message",
+    [
+        ("nuerons", "did you mean 'neurons'"),
+        ("activation", "did you mean 'activations'"),
+        ("13", "no quiz for chapter 13"),
+        ("zzzz", "`grade quiz` lists them all"),
+    ],
+)
 def test_unknown_chapter_is_one_line_and_exit_2(grade, chapter, message):
     result = grade("quiz", chapter, "--answer", "neurons.1=a")
     assert result.exit_code == 2, result.output
@@ -195,27 +215,30 @@ def test_usage_mistakes_exit_2(grade, answers):
     no_chapter = grade("quiz", "--answer", "neurons.1=a")
     assert no_chapter.exit_code == 2 and "--answer needs the quiz" in no_chapter.output, no_chapter.output
     json_without_answers = grade("quiz", "neurons", "--json")
-    assert json_without_answers.exit_code == 2 and "--json needs the answers" in json_without_answers.output, \
+    assert json_without_answers.exit_code == 2 and "--json needs the answers" in json_without_answers.output, (
         json_without_answers.output
+    )
     assert answers() == []
 
 
 def test_a_bad_database_url_is_one_line(tmp_path):
-    result = CliRunner().invoke(main, ["quiz", "neurons", "--answer", "neurons.1=a",
-                                       "--db", f"sqlite:///{tmp_path}/missing/q.db"])
+    result = CliRunner().invoke(
+        main, ["quiz", "neurons", "--answer", "neurons.1=a", "--db", f"sqlite:///{tmp_path}/missing/q.db"]
+    )
     assert result.exit_code == 2, result.output
     assert "does not exist" in result.output and "Traceback" not in result.output, result.output
 
 
 # ---------------------------------------------------------------- interactive
 
+
 def test_interactive_quiz_reasks_invalid_answers_and_records_the_rest(grade, answers):
     lines = []
     for number, question in enumerate(NEURONS.questions):
         if number == 0:
-            lines.append("z")                   # not a choice: asked again
+            lines.append("z")  # not a choice: asked again
         if question.kind == "numeric" and number == 1:
-            lines.append("many")                # not a number: asked again
+            lines.append("many")  # not a number: asked again
         lines.append(key_text(question))
     result = grade("quiz", "neurons", input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
@@ -248,7 +271,7 @@ def test_interactive_second_round_shows_later_attempts(grade, answers):
 
 def test_interactive_quiz_stopped_early_keeps_the_answers_given(grade, answers):
     two = "\n".join(key_text(question) for question in NEURONS.questions[:2]) + "\n"
-    result = grade("quiz", "neurons", input=two)      # input ends: like Ctrl-D at the third question
+    result = grade("quiz", "neurons", input=two)  # input ends: like Ctrl-D at the third question
     assert result.exit_code == 1, result.output
     assert "Stopped after 2 of 7 questions" in result.output, result.output
     assert [a.question_id for a in answers()] == [q.id for q in NEURONS.questions[:2]]
@@ -256,9 +279,19 @@ def test_interactive_quiz_stopped_early_keeps_the_answers_given(grade, answers):
 
 # ---------------------------------------------------------------- listing and status
 
+
 def test_listing_shows_quizzes_question_ids_and_scores(grade):
-    as_json(grade("quiz", "neurons", "--answer", f"neurons.1={key_text(NEURONS.questions[0])}",
-                  "--answer", f"neurons.2={wrong_text(NEURONS.questions[1])}", "--json"))
+    as_json(
+        grade(
+            "quiz",
+            "neurons",
+            "--answer",
+            f"neurons.1={key_text(NEURONS.questions[0])}",
+            "--answer",
+            f"neurons.2={wrong_text(NEURONS.questions[1])}",
+            "--json",
+        )
+    )
     text = grade("quiz")
     assert text.exit_code == 0, text.output
     for quiz in QUIZZES:
@@ -281,11 +314,13 @@ def test_status_shows_quiz_scores_beside_exercises(grade):
     assert (losses["score"], losses["answered"]) == (len(QUIZZES[2].questions),) * 2, losses
     text = grade("status")
     assert text.exit_code == 0, text.output
-    assert "losses" in text.output and f"{len(QUIZZES[2].questions)}/{len(QUIZZES[2].questions)}" in text.output, \
+    assert "losses" in text.output and f"{len(QUIZZES[2].questions)}/{len(QUIZZES[2].questions)}" in text.output, (
         text.output
+    )
 
 
 # ---------------------------------------------------------------- the learners' release copy
+
 
 @pytest.fixture
 def release_copy(tmp_path, monkeypatch):
@@ -304,7 +339,9 @@ def test_release_copy_records_answers_unscored(release_copy, grade, answers):
     assert report["scored"] is False and report["score"] is None, report
     assert [(a["correct"], a["explanation"], a["key"]) for a in report["answers"]] == [(None, None, None)] * 2
     assert [(a.question_id, a.answer, a.correct, a.attempt) for a in answers()] == [
-        ("neurons.1", "a", None, 1), ("neurons.2", "12", None, 1)]
+        ("neurons.1", "a", None, 1),
+        ("neurons.2", "12", None, 1),
+    ]
     text = grade("quiz", "neurons", "--answer", "neurons.1=b")
     assert text.exit_code == 0, text.output
     assert "instructor scores" in text.output and "attempt 2" in text.output, text.output
@@ -317,22 +354,38 @@ def test_release_copy_records_answers_unscored(release_copy, grade, answers):
 
 
 def test_release_copy_interactive_says_the_instructor_scores(release_copy, grade, answers):
-    given = ["x", "b", "3", "d", "a c", "0", "c", "a,b"]       # "x" is re-asked even without keys
+    given = ["x", "b", "3", "d", "a c", "0", "c", "a,b"]  # "x" is re-asked even without keys
     result = grade("quiz", "neurons", input="\n".join(given) + "\n")
     assert result.exit_code == 0, result.output
     assert "no answer keys" in result.output and "your instructor scores" in result.output, result.output
     assert "'x' is not a choice" in result.output, result.output
     assert "Right" not in result.output and "Wrong" not in result.output, result.output
     assert [(a.answer, a.correct) for a in answers()] == [
-        ("b", None), ("3", None), ("d", None), ("a,c", None), ("0", None), ("c", None), ("a,b", None)]
+        ("b", None),
+        ("3", None),
+        ("d", None),
+        ("a,c", None),
+        ("0", None),
+        ("c", None),
+        ("a,b", None),
+    ]
 
 
 def test_instructor_copy_scores_answers_given_in_the_release_copy(release_copy, grade, monkeypatch):
     keys = {q.id: key_text(q) for q in NEURONS.questions}
-    as_json(grade("quiz", "neurons", "--answer", f"neurons.1={keys['neurons.1']}",
-                  "--answer", f"neurons.2={wrong_text(NEURONS.questions[1])}", "--json"))
+    as_json(
+        grade(
+            "quiz",
+            "neurons",
+            "--answer",
+            f"neurons.1={keys['neurons.1']}",
+            "--answer",
+            f"neurons.2={wrong_text(NEURONS.questions[1])}",
+            "--json",
+        )
+    )
     import grader.course.catalog
 
-    monkeypatch.setattr(grader.course.catalog, "COURSE_ROOT", ROOT)      # the instructor's copy, with keys
+    monkeypatch.setattr(grader.course.catalog, "COURSE_ROOT", ROOT)  # the instructor's copy, with keys
     listing = as_json(grade("quiz", "--json"))
     assert (listing["quizzes"][0]["score"], listing["quizzes"][0]["answered"]) == (1, 2), listing

@@ -1,5 +1,6 @@
 """The course as a whole: every reference solution gets full marks, every untouched stub gets zero,
 and the manifest, stubs, references and hidden tests agree with each other."""
+
 from __future__ import annotations
 
 import ast
@@ -37,15 +38,17 @@ def test_untouched_stub_gets_zero(exercise):
 @pytest.mark.parametrize("exercise", EXERCISES, ids=SLUGS)
 def test_stub_and_reference_define_the_same_names(exercise):
     assert _top_level_names(exercise.stub_path) >= {
-        n for n in _top_level_names(exercise.solution_path) if not n.startswith("_")}
+        n for n in _top_level_names(exercise.solution_path) if not n.startswith("_")
+    }
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=SLUGS)
 def test_stub_raises_not_implemented_with_the_task_name(exercise):
     source = exercise.stub_path.read_text()
     for node in ast.walk(ast.parse(source)):
-        private_helper = node.name.startswith("_") and not node.name.endswith("__") if isinstance(
-            node, ast.FunctionDef) else True
+        private_helper = (
+            node.name.startswith("_") and not node.name.endswith("__") if isinstance(node, ast.FunctionDef) else True
+        )
         if isinstance(node, ast.FunctionDef) and not private_helper:
             raises = [n for n in ast.walk(node) if isinstance(n, ast.Raise)]
             assert raises, f"{exercise.slug}.{node.name} should raise NotImplementedError"
@@ -72,8 +75,21 @@ def test_hidden_test_points_add_up_to_the_manifest(exercise):
             self.items = list(session.items)
 
     collector = Collector()
-    _pytest.main([str(exercise.tests_path), "--collect-only", "-q", "-p", "no:cacheprovider",
-                  "--import-mode=importlib", "-c", "/dev/null", "--rootdir", str(COURSE_ROOT)], plugins=[collector])
+    _pytest.main(
+        [
+            str(exercise.tests_path),
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--import-mode=importlib",
+            "-c",
+            "/dev/null",
+            "--rootdir",
+            str(COURSE_ROOT),
+        ],
+        plugins=[collector],
+    )
     assert collector.items, f"no hidden tests collected for {exercise.slug}"
     unmarked = [i.name for i in collector.items if i.get_closest_marker("grade") is None]
     assert not unmarked, f"hidden tests without @grades(...): {unmarked}"
@@ -96,9 +112,9 @@ def test_torch_is_imported_only_by_exercises_that_need_it():
         f"for slug in {slugs!r}:\n"
         "    e = get_exercise(slug)\n"
         "    grade_source(e, e.stub_path.read_text(), 'x')\n"
-        "print('torch' in sys.modules)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=COURSE_ROOT,
-                          timeout=300)
+        "print('torch' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=COURSE_ROOT, timeout=300)
     assert done.stdout.strip() == "False", done.stdout + done.stderr
     for exercise in EXERCISES:
         if not exercise.torch:

@@ -1,4 +1,5 @@
 """The database: migrations in step with the models, data kept across upgrades, many writers at once."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -26,10 +27,18 @@ def _alembic_config() -> Config:
 
 
 def _result(student="ada", exercise="neurons", score=3.0) -> RunResult:
-    return RunResult(exercise=exercise, student=student, score=score, max_score=12.0, status="failed",
-                     tests=[TestResult("t1", "neuron", True, score, 5.0, ""),
-                            TestResult("t2", "neuron", False, 0.0, 7.0, "wrong values")],
-                     grader_version="test")
+    return RunResult(
+        exercise=exercise,
+        student=student,
+        score=score,
+        max_score=12.0,
+        status="failed",
+        tests=[
+            TestResult("t1", "neuron", True, score, 5.0, ""),
+            TestResult("t2", "neuron", False, 0.0, 7.0, "wrong values"),
+        ],
+        grader_version="test",
+    )
 
 
 def test_head_revision_is_the_newest_migration():
@@ -52,8 +61,11 @@ def test_record_and_read_back(db_url):
     assert (progress.best_score, progress.attempts, progress.max_score) == (5.0, 2, 12.0)
     assert queries.already_graded(database, "ada", "neurons", queries.source_hash("source one"))
     assert not queries.already_graded(database, "ada", "neurons", queries.source_hash("other"))
-    rows = sqlite3.connect(db_url.removeprefix("sqlite:///")).execute(
-        "SELECT name, passed, message FROM test_results ORDER BY id").fetchall()
+    rows = (
+        sqlite3.connect(db_url.removeprefix("sqlite:///"))
+        .execute("SELECT name, passed, message FROM test_results ORDER BY id")
+        .fetchall()
+    )
     assert rows[:2] == [("t1", 1, ""), ("t2", 0, "wrong values")]
 
 
@@ -71,7 +83,8 @@ def test_upgrading_from_the_first_revision_keeps_the_data(tmp_path):
             "INSERT INTO submissions (id, student_id, exercise, submitted_at, score, max_score, status, message,"
             " duration, source, source_sha256, grader_version, schema_version, official, origin, output, sandbox)"
             " VALUES (1, 1, 'neurons', '2026-01-01', 7, 12, 'failed', '', 1.0, 'src', 'abc', '0.0', 1, 1,"
-            " 'submit', '', '{}')")
+            " 'submit', '', '{}')"
+        )
     database = open_database(url)  # upgrades to the newest revision
     assert queries.progress(database, "old")["neurons"].best_score == 7
     with sqlite3.connect(path) as connection:
@@ -103,9 +116,17 @@ def test_many_writers_at_once_are_all_recorded(db_url):
 def test_concurrent_grade_submit_processes_are_all_recorded(db_url, tmp_path):
     env = {**os.environ, "GRADE_DB": db_url}
     reference = str(COURSE_ROOT / "solutions" / "neurons.py")
-    processes = [subprocess.Popen([sys.executable, "-m", "grader", "submit", "neurons", "--file", reference,
-                                   "--student", f"p{i}", "--json"], env=env, cwd=tmp_path,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(6)]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "grader", "submit", "neurons", "--file", reference, "--student", f"p{i}", "--json"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(6)
+    ]
     outputs = [p.communicate(timeout=180) for p in processes]
     for process, (out, err) in zip(processes, outputs):
         assert process.returncode == 0, out + err

@@ -1,5 +1,6 @@
 """Visible examples (issue 7): the files are valid, every reference passes them, every stub fails them,
 and the worker's "eval" op handles errors like calls do."""
+
 from __future__ import annotations
 
 import ast
@@ -101,7 +102,9 @@ def test_compare_checks_type_shape_and_value():
 
 
 def test_sandbox_evaluate_handles_errors_like_calls():
-    source = "import numpy as np\n\ndef f(x):\n    return np.asarray(x) * 2\n\ndef slow():\n    while True:\n        pass\n"
+    source = (
+        "import numpy as np\n\ndef f(x):\n    return np.asarray(x) * 2\n\ndef slow():\n    while True:\n        pass\n"
+    )
     sandbox = Sandbox(source, "learner", COURSE_ROOT, call_limit=1.0, run_limit=30.0)
     sandbox.start()
     try:

@@ -1,5 +1,6 @@
 """Submissions that try to cheat, crash or hang: no unearned points, a clear message, bounded time,
 no process left behind, nothing read or written outside the worker's folder."""
+
 from __future__ import annotations
 
 import os
@@ -95,7 +96,8 @@ def test_wrong_type_and_wrong_shape():
 
 
 def test_infinite_loop_is_stopped_per_call_and_the_run_is_bounded():
-    result, seconds = grade("""
+    result, seconds = grade(
+        """
         import numpy as np
         def relu(x):
             while True:
@@ -105,7 +107,9 @@ def test_infinite_loop_is_stopped_per_call_and_the_run_is_bounded():
                 pass
         def relu_grad(x):
             return (x > 0).astype(float)
-    """, time_limit=6.0)
+    """,
+        time_limit=6.0,
+    )
     assert "did not return within 1 s" in messages(result)
     assert sum(t.points for t in result.tests if t.function == "relu_grad") == 2  # still graded after restarts
     assert seconds < 10
@@ -187,7 +191,7 @@ def test_confinement_no_reading_the_course_no_writing_outside_no_network(tmp_pat
         import os, socket
         import numpy as np
         seen = []
-        for path in [{str(COURSE_ROOT / 'solutions' / 'activations.py')!r}, {str(COURSE_ROOT / 'db')!r},
+        for path in [{str(COURSE_ROOT / "solutions" / "activations.py")!r}, {str(COURSE_ROOT / "db")!r},
                      "/etc/passwd", "/root"]:
             try:
                 open(path).read() if os.path.isfile(path) else os.listdir(path)
@@ -243,12 +247,15 @@ def test_no_process_is_left_behind():
 
 
 def test_memory_hog_is_stopped_with_a_message():
-    result, seconds = grade("""
+    result, seconds = grade(
+        """
         import numpy as np
         def relu(x):
             hog = [np.ones(2**27) for _ in range(100)]  # 100 GiB
             return x
-    """, memory_mb=1024)
+    """,
+        memory_mb=1024,
+    )
     assert result.score == 0
     assert "MemoryError" in messages(result) or "memory" in messages(result)
     assert seconds < 8

@@ -1,6 +1,7 @@
 """`grade autograde`: a folder of mixed submissions (correct, buggy, hostile, hanging, missing, stray
 files) gives the expected scores and a complete database; re-running skips what was graded; a pool
 process that dies costs only its own submission."""
+
 from __future__ import annotations
 
 import json
@@ -38,29 +39,42 @@ def class_folder(tmp_path) -> Path:
         "alice/neurons.py": NEURONS.solution_path.read_text(),
         "alice/activations.py": ACTIVATIONS.solution_path.read_text(),
         "bob/neurons.py": buggy_neurons(),
-        "bob/activations.py": "import sys\nsys.exit(3)\n",                    # hostile: exits at import
-        "carol/neurons.py": "while True:\n    pass\n",                         # hangs at import
+        "bob/activations.py": "import sys\nsys.exit(3)\n",  # hostile: exits at import
+        "carol/neurons.py": "while True:\n    pass\n",  # hangs at import
         "carol/notes.txt": "not a submission\n",
-        "dave/activations.py": ACTIVATIONS.stub_path.read_text(),              # untouched stub: 0
+        "dave/activations.py": ACTIVATIONS.stub_path.read_text(),  # untouched stub: 0
         "README.txt": "a stray file at the top\n",
     }
     for name, text in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    (folder / "erin").mkdir()                                                  # a learner with nothing
+    (folder / "erin").mkdir()  # a learner with nothing
     import nbformat
 
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# my work"),
-                                               nbformat.v4.new_code_cell(NEURONS.solution_path.read_text())])
-    nbformat.write(notebook, str(folder / "dave" / "neurons.ipynb"))            # graded like a .py
-    nbformat.write(notebook, str(folder / "alice" / "neurons.ipynb"))           # alice/neurons.py wins
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# my work"), nbformat.v4.new_code_cell(NEURONS.solution_path.read_text())]
+    )
+    nbformat.write(notebook, str(folder / "dave" / "neurons.ipynb"))  # graded like a .py
+    nbformat.write(notebook, str(folder / "alice" / "neurons.ipynb"))  # alice/neurons.py wins
     return folder
 
 
 def run(cli, folder, *more):
-    result = cli("autograde", str(folder), "--exercise", "neurons", "--exercise", "activations",
-                 "--jobs", "2", "--time-limit", str(HANG_LIMIT), "--json", *more)
+    result = cli(
+        "autograde",
+        str(folder),
+        "--exercise",
+        "neurons",
+        "--exercise",
+        "activations",
+        "--jobs",
+        "2",
+        "--time-limit",
+        str(HANG_LIMIT),
+        "--json",
+        *more,
+    )
     stdout = result.stdout if hasattr(result, "stdout") else result.output
     try:
         return result, json.loads(stdout)
@@ -78,18 +92,27 @@ def test_autograde_mixed_class_scores_records_and_skips(cli, class_folder, db_ur
     elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.output
     got = cells(report)
-    expected = {("alice", "neurons"): ("graded", 12.0, "passed"), ("alice", "activations"): ("graded", 22.0, "passed"),
-                ("bob", "neurons"): ("graded", 11.0, "failed"), ("bob", "activations"): ("graded", 0.0, "error"),
-                ("carol", "neurons"): ("graded", 0.0, "error"), ("carol", "activations"): ("missing", None, ""),
-                ("dave", "neurons"): ("graded", 12.0, "passed"), ("dave", "activations"): ("graded", 0.0, "failed"),
-                ("erin", "neurons"): ("missing", None, ""), ("erin", "activations"): ("missing", None, "")}
+    expected = {
+        ("alice", "neurons"): ("graded", 12.0, "passed"),
+        ("alice", "activations"): ("graded", 22.0, "passed"),
+        ("bob", "neurons"): ("graded", 11.0, "failed"),
+        ("bob", "activations"): ("graded", 0.0, "error"),
+        ("carol", "neurons"): ("graded", 0.0, "error"),
+        ("carol", "activations"): ("missing", None, ""),
+        ("dave", "neurons"): ("graded", 12.0, "passed"),
+        ("dave", "activations"): ("graded", 0.0, "failed"),
+        ("erin", "neurons"): ("missing", None, ""),
+        ("erin", "activations"): ("missing", None, ""),
+    }
     assert {key: (c["outcome"], c["score"], c["status"]) for key, c in got.items()} == expected, report
     assert report["students"] == ["alice", "bob", "carol", "dave", "erin"], report
     assert "sys.exit()" in got[("bob", "activations")]["message"], report
     assert "did not finish in time" in got[("carol", "neurons")]["message"], report
-    assert sorted(report["ignored"]) == ["README.txt (not a learner's folder)",
-                                         "alice/neurons.ipynb (also has neurons.py, which was graded)",
-                                         "carol/notes.txt (not an exercise of the course)"], report
+    assert sorted(report["ignored"]) == [
+        "README.txt (not a learner's folder)",
+        "alice/neurons.ipynb (also has neurons.py, which was graded)",
+        "carol/notes.txt (not an exercise of the course)",
+    ], report
     assert got[("dave", "neurons")]["path"] == "dave/neurons.ipynb", report
     assert report["jobs"] == 2 and report["counts"] == {"graded": 7, "missing": 3}, report
     # the hanging file cost about its own limit, and the others went on meanwhile
@@ -105,18 +128,29 @@ def test_autograde_mixed_class_scores_records_and_skips(cli, class_folder, db_ur
             assert rows == [], (student, slug)
             continue
         [row] = rows
-        assert (row.id, row.score, row.status, row.official, row.origin) == \
-               (cell["submission_id"], cell["score"], cell["status"], True, "autograde"), (student, slug)
-        assert row.tests > 0, (student, slug, row)                           # every hidden test's outcome
+        assert (row.id, row.score, row.status, row.official, row.origin) == (
+            cell["submission_id"],
+            cell["score"],
+            cell["status"],
+            True,
+            "autograde",
+        ), (student, slug)
+        assert row.tests > 0, (student, slug, row)  # every hidden test's outcome
         assert (row.tests_passed == row.tests) == (cell["status"] == "passed"), (student, slug, row)
     with database.reading() as session:
         from sqlalchemy import select
 
         from db.models import Student, Submission
 
-        stored = dict(session.execute(select(Submission.source, Submission.source_sha256)
-                                      .join(Student).where(Student.name == "bob", Submission.exercise == "neurons")).one()
-                      ._mapping)
+        stored = dict(
+            session.execute(
+                select(Submission.source, Submission.source_sha256)
+                .join(Student)
+                .where(Student.name == "bob", Submission.exercise == "neurons")
+            )
+            .one()
+            ._mapping
+        )
     assert stored["source"] == buggy_neurons()
     assert stored["source_sha256"] == queries.source_hash(buggy_neurons())
 
@@ -157,8 +191,11 @@ def test_a_pool_process_that_dies_costs_only_its_own_submission(tmp_path, db_url
     """Kill the judge process grading one file (whose own import hangs, so its sandbox worker is
     running): that file is reported as crashed, the others are graded, nothing is left running."""
     folder = tmp_path / "collected"
-    for student, text in (("victim", "while True:\n    pass\n"), ("ann", NEURONS.solution_path.read_text()),
-                          ("ben", NEURONS.solution_path.read_text())):
+    for student, text in (
+        ("victim", "while True:\n    pass\n"),
+        ("ann", NEURONS.solution_path.read_text()),
+        ("ben", NEURONS.solution_path.read_text()),
+    ):
         (folder / student).mkdir(parents=True)
         (folder / student / "neurons.py").write_text(text)
     database = open_database(db_url)
@@ -171,16 +208,20 @@ def test_a_pool_process_that_dies_costs_only_its_own_submission(tmp_path, db_url
 
     def on_tick():
         pid, when = started.get("victim", (None, 0.0))
-        if pid and time.monotonic() - when > 2.0:      # its sandbox worker is spinning by now
+        if pid and time.monotonic() - when > 2.0:  # its sandbox worker is spinning by now
             os.kill(pid, signal.SIGKILL)
             started["victim"] = (None, 0.0)
 
-    done = autograde.run_batch(batch, lambda result, source: service.record(database, result, source,
-                                                                               origin="autograde").submission_id,
-                               jobs=2, on_start=on_start, on_tick=on_tick)
+    done = autograde.run_batch(
+        batch,
+        lambda result, source: service.record(database, result, source, origin="autograde").submission_id,
+        jobs=2,
+        on_start=on_start,
+        on_tick=on_tick,
+    )
     outcomes = {item.student: (item.outcome, item.score) for item in done.items}
     assert outcomes == {"victim": ("crashed", None), "ann": ("graded", 12.0), "ben": ("graded", 12.0)}, outcomes
     victim = next(item for item in done.items if item.student == "victim")
     assert "ended unexpectedly" in victim.message, victim.message
-    assert queries.count_submissions(database) == 2    # a crash is not a grade: the next run tries again
+    assert queries.count_submissions(database) == 2  # a crash is not a grade: the next run tries again
     assert _children_of(os.getpid()) - before == set(), "a process of the batch is still running"

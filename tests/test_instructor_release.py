@@ -1,5 +1,6 @@
 """`grade release OUT`: the learners' copy holds nothing secret, and its own `grade submit` makes
 practice runs (official=False) that say the official grade comes from the instructor."""
+
 from __future__ import annotations
 
 import ast
@@ -58,14 +59,22 @@ def release(tmp_path_factory) -> Path:
 
 def test_release_has_the_learners_material(release):
     for slug in (e.slug for e in load_manifest()):
-        assert (release / "exercises" / f"{slug}.py").read_text() == (COURSE_ROOT / "exercises" / f"{slug}.py").read_text()
+        assert (release / "exercises" / f"{slug}.py").read_text() == (
+            COURSE_ROOT / "exercises" / f"{slug}.py"
+        ).read_text()
     assert (release / "exercises" / "manifest.toml").exists()
     quizzes = sorted(p.name for p in (COURSE_ROOT / "exercises" / "quizzes").glob("*.toml"))
     assert quizzes and sorted(p.name for p in (release / "exercises" / "quizzes").glob("*.toml")) == quizzes
     for folder in ("data", "examples", "notebooks"):
         if (COURSE_ROOT / "exercises" / folder).is_dir():
             assert (release / "exercises" / folder).is_dir(), folder
-    for module in ("grader/cli/learner.py", "grader/engine/judge.py", "grader/engine/worker.py", "db/models.py", "db/session.py"):
+    for module in (
+        "grader/cli/learner.py",
+        "grader/engine/judge.py",
+        "grader/engine/worker.py",
+        "db/models.py",
+        "db/session.py",
+    ):
         assert (release / module).is_file(), module
     assert list((release / "db" / "migrations" / "versions").glob("0001_*.py"))
     if (COURSE_ROOT / "README.md").exists():
@@ -113,8 +122,9 @@ def test_release_refuses_a_folder_that_is_not_empty(cli, release, tmp_path):
 def run_release_grade(release: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("GRADE_DB", "GRADE_STUDENT")}
     env["PYTHONPATH"] = str(release)
-    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=release, env=env, capture_output=True,
-                          text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args], cwd=release, env=env, capture_output=True, text=True, timeout=180
+    )
 
 
 def test_release_submit_is_a_practice_run_recorded_unofficial(release, tmp_path):
@@ -126,12 +136,22 @@ def test_release_submit_is_a_practice_run_recorded_unofficial(release, tmp_path)
     output = stub.stdout + stub.stderr
     assert "official grade comes from your instructor" in output, output
     assert stub.returncode in (0, 1), output
-    solved = run_release_grade(release, "submit", "neurons", "--file", str(COURSE_ROOT / "solutions" / "neurons.py"),
-                               "--db", db_url, "--student", "lea", "--json")
+    solved = run_release_grade(
+        release,
+        "submit",
+        "neurons",
+        "--file",
+        str(COURSE_ROOT / "solutions" / "neurons.py"),
+        "--db",
+        db_url,
+        "--student",
+        "lea",
+        "--json",
+    )
     assert solved.returncode == 0, solved.stdout + solved.stderr
     result = json.loads(solved.stdout)
     assert result["official"] is False, result
-    assert result["tests"] and result["score"] == result["max_score"], result   # the visible examples pass
+    assert result["tests"] and result["score"] == result["max_score"], result  # the visible examples pass
     database = open_database(db_url)
     submissions, _ = queries.student_history(database, "lea")
     assert [(s.exercise, s.official, s.origin) for s in submissions] == [("neurons", False, "practice")] * 2

@@ -3,6 +3,7 @@
 Generating and validating runs for every exercise of the manifest (cheap); grading through
 `grade submit` runs on the fast numpy exercises.
 """
+
 from __future__ import annotations
 
 import ast
@@ -89,8 +90,9 @@ def save(notebook: dict, path):
 
 def submit(tmp_path, slug, path, *extra):
     db = tmp_path / "grades.sqlite3"
-    result = CliRunner().invoke(main, ["submit", slug, "--file", str(path), "--db", f"sqlite:///{db}", "--json",
-                                       *extra])
+    result = CliRunner().invoke(
+        main, ["submit", slug, "--file", str(path), "--db", f"sqlite:///{db}", "--json", *extra]
+    )
     return result, db
 
 
@@ -101,6 +103,7 @@ def score_of(result) -> tuple[float, float]:
 
 # -- generation ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_notebook_is_valid_deterministic_and_committed_up_to_date(slug):
     exercise = get_exercise(slug)
@@ -110,7 +113,8 @@ def test_notebook_is_valid_deterministic_and_committed_up_to_date(slug):
     committed = COURSE_ROOT / "exercises" / "notebooks" / f"{slug}.ipynb"
     assert committed.exists(), f"{committed} is missing: run `grade notebook --all`"
     assert committed.read_text(encoding="utf-8") == text, (
-        f"{committed} is out of date with exercises/{slug}.py or its examples: run `grade notebook --all`")
+        f"{committed} is out of date with exercises/{slug}.py or its examples: run `grade notebook --all`"
+    )
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -152,7 +156,7 @@ def test_untouched_notebook_gives_a_module_defining_the_stubs(slug):
 
 
 def test_docstring_markdown_reads_well():
-    text = docstring_markdown('''Sum of x_i.
+    text = docstring_markdown("""Sum of x_i.
 
     Computes  a*b  for each row:
         out = a * b        shape (N,)
@@ -164,7 +168,7 @@ def test_docstring_markdown_reads_well():
 
     >>> f(1, 2)
     2
-    ''')
+    """)
     assert "Sum of x\\_i." in text
     assert "```text\nout = a * b        shape (N,)\n```" in text
     assert "- a: the first array, continued here.\n- b: the second." in text
@@ -173,6 +177,7 @@ def test_docstring_markdown_reads_well():
 
 
 # -- from a notebook to a module ------------------------------------------------------------------------
+
 
 def test_extraction_leaves_out_magics_shell_scratch_and_examples(tmp_path):
     notebook = notebook_json(get_exercise("neurons"))
@@ -192,34 +197,41 @@ def test_extraction_leaves_out_magics_shell_scratch_and_examples(tmp_path):
     assert "!ls" not in source.replace("# left out: !ls", "")
     assert "echo this is not Python" not in source and "exploring" not in source and "EXAMPLE" not in source
     namespace: dict = {}
-    exec(compile(source, "work.py", "exec"), namespace)  # noqa: S102 - our own test text
+    exec(compile(source, "work.py", "exec"), namespace)
     assert namespace["TIMED"] == 1 and namespace["TEXT"] == "a\nb" and namespace["f"](1) == 2
     assert "broken" not in namespace
 
 
 def test_a_cell_that_raises_does_not_stop_the_next_ones(tmp_path, capfd):
     notebook = notebook_json(get_exercise("neurons"))
-    notebook["cells"] = [code_cell("A = 1"), code_cell("1 / 0"), code_cell("import matplotlib_not_here as plt"),
-                         code_cell("B = A + 1")]
+    notebook["cells"] = [
+        code_cell("A = 1"),
+        code_cell("1 / 0"),
+        code_cell("import matplotlib_not_here as plt"),
+        code_cell("B = A + 1"),
+    ]
     source = source_from_notebook(save(notebook, tmp_path / "work.ipynb"))
     namespace: dict = {}
-    exec(compile(source, "work.py", "exec"), namespace)  # noqa: S102
+    exec(compile(source, "work.py", "exec"), namespace)
     assert namespace["B"] == 2
     err = capfd.readouterr().err
     assert "code cell 2 ('1 / 0') raised ZeroDivisionError" in err
     assert "ModuleNotFoundError" in err
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"", "is empty"),
-    (b"   \n", "is empty"),
-    (b"{not json", "is not a valid notebook: its JSON is broken at line 1"),
-    (b'{"a": 1}', "is JSON but not a Jupyter notebook"),
-    (b"[1, 2]", "is JSON but not a Jupyter notebook"),
-    (b'{"cells": [], "nbformat": 3, "metadata": {}}', "old notebook format 3"),
-    (b"\xff\xfe\x00", "not UTF-8"),
-    (b'{"cells": [{"source": "x"}], "nbformat": 4}', "cell 1 is malformed"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"", "is empty"),
+        (b"   \n", "is empty"),
+        (b"{not json", "is not a valid notebook: its JSON is broken at line 1"),
+        (b'{"a": 1}', "is JSON but not a Jupyter notebook"),
+        (b"[1, 2]", "is JSON but not a Jupyter notebook"),
+        (b'{"cells": [], "nbformat": 3, "metadata": {}}', "old notebook format 3"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+        (b'{"cells": [{"source": "x"}], "nbformat": 4}', "cell 1 is malformed"),
+    ],
+)
 def test_malformed_notebooks_are_rejected_with_one_line(tmp_path, content, expected):
     path = tmp_path / "work.ipynb"
     path.write_bytes(content)
@@ -235,6 +247,7 @@ def test_malformed_notebooks_are_rejected_with_one_line(tmp_path, content, expec
 
 
 # -- grading notebooks through `grade submit` -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("slug", SUBMITTED)
 def test_notebook_filled_with_the_reference_gets_full_marks(tmp_path, slug):
@@ -260,11 +273,13 @@ def test_notebook_with_extra_cells_still_gets_full_marks(tmp_path):
     cells = notebook["cells"]
     for cell in cells:  # a learner's own helper, in a cell of its own, used by a graded function
         if cell["metadata"].get("grade", {}).get("name") == "count_parameters":
-            cell["source"] = ("def count_parameters(layer_sizes):\n"
-                              "    sizes = list(layer_sizes)\n"
-                              "    if len(sizes) < 2 or min(sizes) < 1:\n"
-                              "        raise ValueError('not a network')\n"
-                              "    return sum(layer_weights(m, n) for m, n in zip(sizes, sizes[1:]))\n")
+            cell["source"] = (
+                "def count_parameters(layer_sizes):\n"
+                "    sizes = list(layer_sizes)\n"
+                "    if len(sizes) < 2 or min(sizes) < 1:\n"
+                "        raise ValueError('not a network')\n"
+                "    return sum(layer_weights(m, n) for m, n in zip(sizes, sizes[1:]))\n"
+            )
     extra = [
         code_cell("%matplotlib inline\nimport matplotlib.pyplot as plt  # not installed where grading runs"),
         code_cell("!ls -la\n%timeit relu(np.zeros(3))"),
@@ -289,6 +304,7 @@ def test_notebook_with_extra_cells_still_gets_full_marks(tmp_path):
 
 # -- grade check ----------------------------------------------------------------------------------------
 
+
 def test_check_runs_the_examples_and_records_nothing(tmp_path, monkeypatch):
     db = tmp_path / "never.sqlite3"
     monkeypatch.setenv("GRADE_DB", f"sqlite:///{db}")
@@ -298,8 +314,9 @@ def test_check_runs_the_examples_and_records_nothing(tmp_path, monkeypatch):
     passed = runner.invoke(main, ["check", "neurons", "--file", str(path)])
     assert passed.exit_code == 0, passed.output
     assert "Examples passed: 9/9" in passed.output and "nothing was recorded" in passed.output
-    untouched = runner.invoke(main, ["check", "neurons", "--file", str(COURSE_ROOT / "exercises/notebooks/neurons.ipynb"),
-                                     "--json"])
+    untouched = runner.invoke(
+        main, ["check", "neurons", "--file", str(COURSE_ROOT / "exercises/notebooks/neurons.ipynb"), "--json"]
+    )
     assert untouched.exit_code == 1, untouched.output
     data = json.loads(untouched.output)
     assert data["score"] == 0 and data["official"] is False and data["submission_id"] is None
@@ -314,8 +331,10 @@ def test_check_explains_a_wrong_value(tmp_path):
     result = CliRunner().invoke(main, ["check", "neurons", "--file", str(path), "--json"])
     assert result.exit_code == 1
     messages = [t["message"] for t in json.loads(result.output)["tests"] if t["function"] == "count_parameters"]
-    assert messages[0] == ("count_parameters([784, 128, 64, 10]) returned 0; expected 109386 (rtol 1e-06, atol 1e-08) "
-                           "(note: 784*128+128 + 128*64+64 + 64*10+10)")
+    assert messages[0] == (
+        "count_parameters([784, 128, 64, 10]) returned 0; expected 109386 (rtol 1e-06, atol 1e-08) "
+        "(note: 784*128+128 + 128*64+64 + 64*10+10)"
+    )
 
 
 def exercise_source_with(slug: str, name: str, replacement: str) -> str:
@@ -328,6 +347,7 @@ def exercise_source_with(slug: str, name: str, replacement: str) -> str:
 
 
 # -- grade notebook -------------------------------------------------------------------------------------
+
 
 def test_notebook_command_writes_and_never_overwrites_work(tmp_path):
     runner = CliRunner()
@@ -367,12 +387,15 @@ def test_notebook_command_usage_errors(args):
 
 # -- the notebooks run as they are (IPython executes cells as a Jupyter kernel does) -------------------
 
+
 @pytest.mark.parametrize("slug", [e.slug for e in EXERCISES if not e.torch])
 def test_notebook_examples_cell_runs_in_ipython(slug, capsys):
     interactiveshell = pytest.importorskip("IPython.core.interactiveshell")
     exercise = get_exercise(slug)
-    for notebook, verdict in ((filled_with_reference(exercise), "{n}/{n} examples passed"),
-                              (notebook_json(exercise), "0/{n} examples passed")):
+    for notebook, verdict in (
+        (filled_with_reference(exercise), "{n}/{n} examples passed"),
+        (notebook_json(exercise), "0/{n} examples passed"),
+    ):
         shell = interactiveshell.InteractiveShell()
         try:
             for cell in notebook["cells"]:

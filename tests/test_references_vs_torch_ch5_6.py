@@ -8,6 +8,7 @@ once with the reference Value and once with torch tensors, and the optimizer sce
 of solutions/tests/test_optimizers.py, replayed with torch.optim.SGD and torch.optim.Adam
 (state preset where a scenario starts from non-zero velocities or moments).
 """
+
 import sys
 import warnings
 
@@ -21,8 +22,8 @@ from solutions.drivers import autograd as driver  # noqa: E402
 
 with warnings.catch_warnings():  # the hidden tests' `grade` marker is registered only by the judge
     warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)
-    from solutions.tests import test_autograd as autograd_tests  # noqa: E402
-    from solutions.tests import test_optimizers as optimizer_tests  # noqa: E402
+    from solutions.tests import test_autograd as autograd_tests
+    from solutions.tests import test_optimizers as optimizer_tests
 
 PROGRAMS = autograd_tests.all_programs()
 
@@ -34,8 +35,7 @@ def torch_run(program):
         if not node.is_leaf:
             node.retain_grad()
     nodes[-1].backward()
-    return ([float(n.detach()) for n in nodes],
-            [float(n.grad) if n.grad is not None else 0.0 for n in nodes])
+    return ([float(n.detach()) for n in nodes], [float(n.grad) if n.grad is not None else 0.0 for n in nodes])
 
 
 @pytest.mark.parametrize("index", range(len(PROGRAMS)))
@@ -47,8 +47,27 @@ def test_reference_autograd_matches_torch(index):
     np.testing.assert_allclose(got["grad"], want_grad, rtol=1e-10, atol=1e-14)
 
 
-EVERY_INSTRUCTION = {"leaf", "add", "sub", "mul", "div", "addc", "subc", "mulc", "divc", "radd", "rsub", "rmul",
-                     "rdiv", "pow", "neg", "relu", "tanh", "exp", "log"}
+EVERY_INSTRUCTION = {
+    "leaf",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "addc",
+    "subc",
+    "mulc",
+    "divc",
+    "radd",
+    "rsub",
+    "rmul",
+    "rdiv",
+    "pow",
+    "neg",
+    "relu",
+    "tanh",
+    "exp",
+    "log",
+}
 
 
 def test_programs_cover_every_instruction_and_the_deep_graph():
@@ -70,6 +89,7 @@ def test_grad_is_zero_before_backward_and_deep_graph_needs_no_recursion():
 
 
 # -- optimizers --------------------------------------------------------------------
+
 
 def tensors(arrays):
     return [torch.tensor(np.array(a, dtype=np.float64), requires_grad=True) for a in arrays]
@@ -125,12 +145,19 @@ def test_adam_matches_torch(scenario):
         v = optimizer_tests.state(11, scale=1e-6, positive=True)
         first_t, steps, grad_scale, hyper = 7, 3, 2e-3, dict(lr=0.01, beta1=0.8, beta2=0.99, eps=1e-3)
     ts = tensors(params)
-    opt = torch.optim.Adam(ts, lr=hyper.get("lr", 1e-3), betas=(hyper.get("beta1", 0.9), hyper.get("beta2", 0.999)),
-                           eps=hyper.get("eps", 1e-8))
+    opt = torch.optim.Adam(
+        ts,
+        lr=hyper.get("lr", 1e-3),
+        betas=(hyper.get("beta1", 0.9), hyper.get("beta2", 0.999)),
+        eps=hyper.get("eps", 1e-8),
+    )
     if first_t > 1:
         for t, mi, vi in zip(ts, m, v):
-            opt.state[t] = {"step": torch.tensor(float(first_t - 1)), "exp_avg": torch.tensor(mi),
-                            "exp_avg_sq": torch.tensor(vi)}
+            opt.state[t] = {
+                "step": torch.tensor(float(first_t - 1)),
+                "exp_avg": torch.tensor(mi),
+                "exp_avg_sq": torch.tensor(vi),
+            }
     for step in range(first_t, first_t + steps):
         grads = optimizer_tests.gradients(step, scale=grad_scale)
         for t, g in zip(ts, grads):
@@ -150,8 +177,9 @@ def test_adam_float32_matches_torch():
     for t, g in zip(ts, grads):
         t.grad = torch.tensor(g)
     opt.step()
-    new_p, _, _ = optimizers.adam_step(params, grads, [np.zeros_like(p) for p in params],
-                                       [np.zeros_like(p) for p in params], 1, lr=0.01)
+    new_p, _, _ = optimizers.adam_step(
+        params, grads, [np.zeros_like(p) for p in params], [np.zeros_like(p) for p in params], 1, lr=0.01
+    )
     for a, t in zip(new_p, ts):
         assert a.dtype == np.float32
         np.testing.assert_allclose(a, t.detach().numpy(), rtol=1e-6, atol=1e-7)

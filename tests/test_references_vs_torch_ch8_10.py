@@ -4,6 +4,7 @@ The hidden tests of these exercises compare learners with the numpy references
 only (the judge does not import torch for them, to keep start-up fast); this
 module is the proof that those references really behave like torch.
 """
+
 import numpy as np
 import pytest
 
@@ -137,8 +138,12 @@ def test_batchnorm_matches_torch_with_the_course_momentum_convention():
 
 def test_batchnorm_backward_matches_autograd():
     rng = np.random.default_rng(7)
-    x, gamma, beta, dout = (rng.normal(size=(6, 4)) * 2 + 1, rng.normal(size=4),
-                            rng.normal(size=4), rng.normal(size=(6, 4)))
+    x, gamma, beta, dout = (
+        rng.normal(size=(6, 4)) * 2 + 1,
+        rng.normal(size=4),
+        rng.normal(size=4),
+        rng.normal(size=(6, 4)),
+    )
     xt, gt, bt = (t(a).requires_grad_() for a in (x, gamma, beta))
     F.batch_norm(xt, None, None, gt, bt, training=True, eps=1e-5).backward(t(dout))
     dx, dgamma, dbeta = deep_training.batchnorm_backward(dout, x, gamma)

@@ -1,4 +1,5 @@
 """The judge–worker message format: plain data survives the trip; nothing else gets through."""
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,14 @@ def roundtrip(message):
 
 
 def test_plain_values_survive_with_their_types():
-    value = {"scalar": np.array(2.5), "matrix": np.arange(6.0).reshape(2, 3).T, "f32": np.ones(3, np.float32),
-             "pair": (1, 2.0), "items": [True, None, "text", np.float64(0.5), np.int64(7)], "nested": {"k": [1]}}
+    value = {
+        "scalar": np.array(2.5),
+        "matrix": np.arange(6.0).reshape(2, 3).T,
+        "f32": np.ones(3, np.float32),
+        "pair": (1, 2.0),
+        "items": [True, None, "text", np.float64(0.5), np.int64(7)],
+        "nested": {"k": [1]},
+    }
     back = roundtrip({"value": value})["value"]
     assert back["scalar"].shape == () and float(back["scalar"]) == 2.5
     assert back["matrix"].shape == (3, 2) and np.array_equal(back["matrix"], np.arange(6.0).reshape(2, 3).T)

@@ -1,5 +1,6 @@
 """Alembic environment: runs on the connection `db.session.ensure_schema` hands over,
 or, for `alembic -c db/alembic.ini ...` from a shell, on the URL of GRADE_DB or the default."""
+
 from alembic import context
 from sqlalchemy import create_engine
 

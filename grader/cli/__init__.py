@@ -4,6 +4,7 @@ Exit codes: 0 success (for `submit`: every test passed), 1 graded with failures,
 2 a usage error (unknown exercise, missing file, bad database URL...).
 Each module adds the commands of one area to `main`.
 """
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """What every `grade` command shares: the error type for usage problems and the common options."""
+
 from __future__ import annotations
 
 import click
@@ -9,6 +10,7 @@ STUDENT_HELP = "Whose work this is (default: $GRADE_STUDENT, else your user name
 
 class Problem(click.ClickException):
     """One line saying what is wrong and how to fix it; exit code 2."""
+
     exit_code = 2
 
 

@@ -3,6 +3,7 @@
 Heavy modules (SQLAlchemy, rich.progress, multiprocessing) are imported inside the commands, so
 that `grade --help` and the learner's commands stay quick.
 """
+
 from __future__ import annotations
 
 import sys
@@ -21,6 +22,7 @@ from grader.cli.common import (
 from grader.service import submit as service
 
 # ---------------------------------------------------------------- release
+
 
 @main.command()
 @click.argument("out", type=click.Path(path_type=Path), metavar="OUT")
@@ -53,25 +55,46 @@ def release(out, as_json):
     click.echo(f"Wrote the learners' copy to {summary.out}: {summary.files} files, {summary.bytes / 2**20:.1f} MB.")
     click.echo(f"  included: {', '.join(summary.included)}")
     click.echo(f"  withheld: {', '.join(summary.withheld) or 'nothing'}")
-    click.echo(f"  checked: no file holds any of the {summary.secrets_checked} secret texts "
-               "(reference solutions, hidden tests and their test functions, answer-key explanations).")
+    click.echo(
+        f"  checked: no file holds any of the {summary.secrets_checked} secret texts "
+        "(reference solutions, hidden tests and their test functions, answer-key explanations)."
+    )
 
 
 # ---------------------------------------------------------------- autograde
 
-OUTCOME_CELLS = {"missing": ("—", "dim"), "unreadable": ("bad file", "red"), "crashed": ("crash", "red"),
-                 "no-tests": ("n/a", "dim"), "pending": ("stopped", "red")}
+OUTCOME_CELLS = {
+    "missing": ("—", "dim"),
+    "unreadable": ("bad file", "red"),
+    "crashed": ("crash", "red"),
+    "no-tests": ("n/a", "dim"),
+    "pending": ("stopped", "red"),
+}
 
 
 @main.command()
 @click.argument("submissions_dir", type=click.Path(path_type=Path), metavar="SUBMISSIONS_DIR")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
-              help="Grading processes working at once (default: the number of cores).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Grading processes working at once (default: the number of cores).",
+)
 @click.option("--force", is_flag=True, help="Grade again files already graded (same learner, exercise and source).")
-@click.option("--exercise", "only", multiple=True, metavar="SLUG",
-              help="Grade only this exercise (repeat for several); default: every exercise of the course.")
-@click.option("--time-limit", type=click.FloatRange(min=0.5), metavar="SECONDS",
-              help="Cap every exercise's time limits (run and call) at SECONDS, e.g. for a quick dry run.")
+@click.option(
+    "--exercise",
+    "only",
+    multiple=True,
+    metavar="SLUG",
+    help="Grade only this exercise (repeat for several); default: every exercise of the course.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.5),
+    metavar="SECONDS",
+    help="Cap every exercise's time limits (run and call) at SECONDS, e.g. for a quick dry run.",
+)
 @db_option
 @json_option
 def autograde(submissions_dir, jobs, force, only, time_limit, db_url, as_json):
@@ -116,9 +139,16 @@ def autograde(submissions_dir, jobs, force, only, time_limit, db_url, as_json):
         TimeElapsedColumn,
     )
 
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        TextColumn("{task.fields[last]}", style="dim"),
-                        console=Console(stderr=True), auto_refresh=False, transient=False)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}", style="dim"),
+        console=Console(stderr=True),
+        auto_refresh=False,
+        transient=False,
+    )
     task = progress.add_task("grading", total=todo, last="")
 
     def done(item):
@@ -127,11 +157,11 @@ def autograde(submissions_dir, jobs, force, only, time_limit, db_url, as_json):
 
     try:
         with progress:
-            engine.run_batch(batch, record, jobs=jobs, time_limit=time_limit, on_done=done,
-                             on_tick=progress.refresh)
+            engine.run_batch(batch, record, jobs=jobs, time_limit=time_limit, on_done=done, on_tick=progress.refresh)
     except KeyboardInterrupt:
-        raise click.ClickException("interrupted; what was graded is recorded, run the same command again to "
-                                   "grade the rest") from None
+        raise click.ClickException(
+            "interrupted; what was graded is recorded, run the same command again to grade the rest"
+        ) from None
     batch.wall_time = time.monotonic() - started
     if as_json:
         from grader.render import terminal as render
@@ -163,8 +193,13 @@ def _render_batch(batch) -> None:
     out = console()
     if not out.is_terminal:
         out.width = max(120, 24 + 9 * len(exercises))
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  title=f"{len(batch.students)} learners x {len(exercises)} exercises", title_justify="left")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        title=f"{len(batch.students)} learners x {len(exercises)} exercises",
+        title_justify="left",
+    )
     table.add_column("learner", no_wrap=True)
     for exercise in exercises:
         table.add_column(str(exercise.chapter), justify="right", no_wrap=True)
@@ -181,44 +216,82 @@ def _render_batch(batch) -> None:
         table.add_row(student, *row)
     out.print(table)
     out.print(Text("Exercises: " + "  ".join(f"{e.chapter} {e.slug} /{e.points}" for e in exercises), style="dim"))
-    out.print(Text("Cells: score of the file graded now (err: it could not be imported); =score: the same file was "
-                   "graded before (skipped); — missing; n/a: no hidden tests yet", style="dim"))
+    out.print(
+        Text(
+            "Cells: score of the file graded now (err: it could not be imported); =score: the same file was "
+            "graded before (skipped); — missing; n/a: no hidden tests yet",
+            style="dim",
+        )
+    )
     counts = batch.counts()
     graded = [item for item in batch.items if item.outcome == "graded"]
     by_status = {s: sum(item.status == s for item in graded) for s in ("passed", "failed", "error")}
-    out.print(Text(f"Graded {len(graded)} files ({by_status['passed']} full marks, {by_status['failed']} with "
-                   f"failures, {by_status['error']} not importable), skipped {counts.get('skipped', 0)} already graded, "
-                   f"{counts.get('missing', 0)} missing, {len(batch.ignored)} ignored; "
-                   f"{batch.wall_time:.1f} s with {batch.jobs} process{'es' if batch.jobs > 1 else ''}.", style="bold"))
-    problems = [item for item in batch.items
-                if item.outcome in ("unreadable", "crashed", "pending") or item.status == "error"]
+    out.print(
+        Text(
+            f"Graded {len(graded)} files ({by_status['passed']} full marks, {by_status['failed']} with "
+            f"failures, {by_status['error']} not importable), skipped {counts.get('skipped', 0)} already graded, "
+            f"{counts.get('missing', 0)} missing, {len(batch.ignored)} ignored; "
+            f"{batch.wall_time:.1f} s with {batch.jobs} process{'es' if batch.jobs > 1 else ''}.",
+            style="bold",
+        )
+    )
+    problems = [
+        item for item in batch.items if item.outcome in ("unreadable", "crashed", "pending") or item.status == "error"
+    ]
     for item in problems[:30]:
-        out.print(Text(f"  {item.path or item.student + '/' + item.exercise}: {item.outcome if item.outcome != 'graded' else 'error'}"
-                       f" — {item.message}", style="red" if item.outcome != "graded" else "yellow"))
+        out.print(
+            Text(
+                f"  {item.path or item.student + '/' + item.exercise}: {item.outcome if item.outcome != 'graded' else 'error'}"
+                f" — {item.message}",
+                style="red" if item.outcome != "graded" else "yellow",
+            )
+        )
     if len(problems) > 30:
         out.print(Text(f"  ... and {len(problems) - 30} more (--json lists them all)", style="dim"))
     if batch.ignored:
-        shown = ", ".join(batch.ignored[:10]) + (f", ... ({len(batch.ignored) - 10} more)" if len(batch.ignored) > 10 else "")
+        shown = ", ".join(batch.ignored[:10]) + (
+            f", ... ({len(batch.ignored) - 10} more)" if len(batch.ignored) > 10 else ""
+        )
         out.print(Text(f"Ignored: {shown}", style="dim"))
 
 
 # ---------------------------------------------------------------- report
 
+
 @main.command()
 @click.option("--exercise", metavar="SLUG", help="Per hidden test of SLUG: learners failing it, most common message.")
-@click.option("--quiz", metavar="CHAPTER", help="Per question of a quiz (name or chapter number): share right at "
-                                                "the first attempt, most chosen wrong answer.")
+@click.option(
+    "--quiz",
+    metavar="CHAPTER",
+    help="Per question of a quiz (name or chapter number): share right at the first attempt, most chosen wrong answer.",
+)
 @click.option("--student", metavar="NAME", help="One learner's history: every submission and answer.")
-@click.option("--sort", "sort", default="student", show_default=True, metavar="COLUMN",
-              help="Class table order: student, rank, total, exercises, quizzes, complete, an exercise (neurons) "
-                   "or a quiz (quiz:neurons); scores highest first.")
+@click.option(
+    "--sort",
+    "sort",
+    default="student",
+    show_default=True,
+    metavar="COLUMN",
+    help="Class table order: student, rank, total, exercises, quizzes, complete, an exercise (neurons) "
+    "or a quiz (quiz:neurons); scores highest first.",
+)
 @click.option("--reverse", is_flag=True, help="Reverse the order of --sort.")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show only the first N learners.")
-@click.option("--basis", type=click.Choice(["best", "latest"]), default="best", show_default=True,
-              help="With --exercise: judge each learner on their best or their latest official submission.")
+@click.option(
+    "--basis",
+    type=click.Choice(["best", "latest"]),
+    default="best",
+    show_default=True,
+    help="With --exercise: judge each learner on their best or their latest official submission.",
+)
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
-@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-              help="Write a self-contained HTML page with charts (readable offline) to FILE.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write a self-contained HTML page with charts (readable offline) to FILE.",
+)
 @db_option
 @json_option
 def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_path, db_url, as_json):
@@ -260,14 +333,14 @@ def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_pa
     elif student:
         data = reports.student_report(database, student)
     else:
-        data = reports.class_report(database, sort=sort, reverse=reverse, limit=limit,
-                      details=bool(html_path))
+        data = reports.class_report(database, sort=sort, reverse=reverse, limit=limit, details=bool(html_path))
     if html_path:
         from grader.reports.html import page
 
         html_path.write_text(page(data), encoding="utf-8")
-        click.echo(f"Wrote {html_path} ({html_path.stat().st_size / 1024:.0f} KB): open it in any browser, no "
-                   "network needed.")
+        click.echo(
+            f"Wrote {html_path} ({html_path.stat().st_size / 1024:.0f} KB): open it in any browser, no network needed."
+        )
     elif as_json:
         from grader.render import terminal as render
 
@@ -279,6 +352,7 @@ def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_pa
 
 
 # ---------------------------------------------------------------- export
+
 
 @main.group()
 def export():
@@ -294,8 +368,13 @@ def export():
 @export.command(name="gradescope")
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False), metavar="OUT_DIR")
 @click.option("--exercise", metavar="SLUG", help="Only this exercise (default: all).")
-@click.option("--basis", type=click.Choice(["best", "latest"]), default="best", show_default=True,
-              help="Which official submission of each learner to export.")
+@click.option(
+    "--basis",
+    type=click.Choice(["best", "latest"]),
+    default="best",
+    show_default=True,
+    help="Which official submission of each learner to export.",
+)
 @db_option
 @json_option
 def export_gradescope(out_dir, exercise, basis, db_url, as_json):
@@ -322,8 +401,10 @@ def export_gradescope(out_dir, exercise, basis, db_url, as_json):
 
         render.print_json(summary)
     else:
-        click.echo(f"Wrote {summary['files']} results.json files ({summary['learners']} learners, "
-                   f"{len(summary['exercises'])} exercises, {basis} submission) under {out_dir}.")
+        click.echo(
+            f"Wrote {summary['files']} results.json files ({summary['learners']} learners, "
+            f"{len(summary['exercises'])} exercises, {basis} submission) under {out_dir}."
+        )
 
 
 @export.command(name="csv")

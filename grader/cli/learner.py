@@ -1,4 +1,5 @@
 """The learner's commands: submit, status, list, hint (and the instructor's demo run)."""
+
 from __future__ import annotations
 
 import sys
@@ -24,8 +25,13 @@ from grader.service import submit as service
 
 @main.command()
 @click.argument("slug")
-@click.option("--file", "file_path", type=click.Path(path_type=Path), metavar="PATH",
-              help="The file to grade, a .py module or a .ipynb notebook (default: exercises/SLUG.py of the course).")
+@click.option(
+    "--file",
+    "file_path",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="The file to grade, a .py module or a .ipynb notebook (default: exercises/SLUG.py of the course).",
+)
 @student_option
 @db_option
 @json_option
@@ -92,8 +98,9 @@ def list_exercises(as_json):
     """
     exercises = load_manifest()
     if as_json:
-        render.print_json([{"slug": e.slug, "chapter": e.chapter, "title": e.title, "points": e.points}
-                           for e in exercises])
+        render.print_json(
+            [{"slug": e.slug, "chapter": e.chapter, "title": e.title, "points": e.points} for e in exercises]
+        )
     else:
         render.exercise_list(exercises)
 
@@ -130,8 +137,10 @@ def demo(db_url, student):
     exercises = load_manifest()
     missing = [e.slug for e in exercises if not e.solution_path.exists()]
     if missing:
-        raise Problem("this copy of the course has no reference solutions (a learners' copy?); "
-                      "`grade demo` needs the instructor's copy")
+        raise Problem(
+            "this copy of the course has no reference solutions (a learners' copy?); "
+            "`grade demo` needs the instructor's copy"
+        )
     for exercise in exercises:
         source = exercise.solution_path.read_text()
         result = service.record(database, service.grade(exercise, source, student), source, origin="demo")

@@ -3,6 +3,7 @@
 `grade submit SLUG --file work.ipynb` needs nothing from here: submissions.read_source turns a notebook
 into the module it grades (grader.course.notebooks.source_from_notebook).
 """
+
 from __future__ import annotations
 
 import os
@@ -30,10 +31,18 @@ def _shown(path: Path) -> str:
 @main.command(name="notebook")
 @click.argument("slug", required=False)
 @click.option("--all", "all_exercises", is_flag=True, help="Write the notebook of every exercise of the course.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-              help="Write SLUG.ipynb into DIR (created if needed); default: the course's exercises/notebooks/.")
-@click.option("--force", is_flag=True,
-              help="Overwrite a notebook even if it was edited since it was generated (the work in it is lost).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write SLUG.ipynb into DIR (created if needed); default: the course's exercises/notebooks/.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite a notebook even if it was edited since it was generated (the work in it is lost).",
+)
 def notebook_command(slug, all_exercises, out_dir, force):
     """Write the Jupyter notebook of exercise SLUG (or of every exercise with --all).
 
@@ -68,8 +77,10 @@ def notebook_command(slug, all_exercises, out_dir, force):
         except ExamplesProblem as problem:
             raise Problem(str(problem)) from None
         except OSError as error:
-            raise Problem(f"could not write the notebook into {directory} ({error.strerror}); "
-                          "choose a directory you can write to with --out") from None
+            raise Problem(
+                f"could not write the notebook into {directory} ({error.strerror}); "
+                "choose a directory you can write to with --out"
+            ) from None
         if outcome == "kept":
             kept.append(path)
             click.echo(f"{render.FAIL} {_shown(path)} was edited since it was generated: left alone")
@@ -77,18 +88,26 @@ def notebook_command(slug, all_exercises, out_dir, force):
             click.echo(f"{render.PASS} {_shown(path)} {outcome}")
     if kept:
         names = ", ".join(p.name for p in kept)
-        raise Problem(f"{names} {'was' if len(kept) == 1 else 'were'} edited since generated and left alone; "
-                      "write elsewhere with --out DIR, or pass --force to overwrite (that work would be lost)")
+        raise Problem(
+            f"{names} {'was' if len(kept) == 1 else 'were'} edited since generated and left alone; "
+            "write elsewhere with --out DIR, or pass --force to overwrite (that work would be lost)"
+        )
     if slug and out_dir is not None:
         path = directory / f"{slug}.ipynb"
-        click.echo(f"Open it in Jupyter (`jupyter lab {_shown(path)}`), then "
-                   f"`grade check {slug} --file {_shown(path)}`.")
+        click.echo(
+            f"Open it in Jupyter (`jupyter lab {_shown(path)}`), then `grade check {slug} --file {_shown(path)}`."
+        )
 
 
 @main.command()
 @click.argument("slug")
-@click.option("--file", "file_path", type=click.Path(path_type=Path), metavar="PATH",
-              help="Your .py file or .ipynb notebook (default: exercises/SLUG.py of the course).")
+@click.option(
+    "--file",
+    "file_path",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Your .py file or .ipynb notebook (default: exercises/SLUG.py of the course).",
+)
 @json_option
 def check(slug, file_path, as_json):
     """Run the visible examples of exercise SLUG on your file or notebook; records nothing.

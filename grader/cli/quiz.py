@@ -1,4 +1,5 @@
 """`grade quiz`: the chapter quizzes, asked in the terminal or answered in one command."""
+
 from __future__ import annotations
 
 import click
@@ -16,9 +17,14 @@ from grader.errors import UsageProblem
 
 @main.command(name="quiz")
 @click.argument("chapter", required=False)
-@click.option("--answer", "answers", multiple=True, metavar="Q_ID=VALUE",
-              help="Answer without being asked (repeatable): a choice (neurons.1=a), all that apply "
-                   "(neurons.4=a,c,e) or a number (neurons.2=109386).")
+@click.option(
+    "--answer",
+    "answers",
+    multiple=True,
+    metavar="Q_ID=VALUE",
+    help="Answer without being asked (repeatable): a choice (neurons.1=a), all that apply "
+    "(neurons.4=a,c,e) or a number (neurons.2=109386).",
+)
 @student_option
 @db_option
 @json_option
@@ -56,12 +62,14 @@ def quiz_command(chapter, answers, student, db_url, as_json):
     quiz = engine.find_quiz(bank, chapter)
     if not answers:
         if as_json:
-            raise UsageProblem(f"--json needs the answers: `grade quiz {quiz.id} --answer "
-                                       f"{quiz.questions[0].id}=VALUE --json` (a quiz in the terminal "
-                                       "prints text)")
+            raise UsageProblem(
+                f"--json needs the answers: `grade quiz {quiz.id} --answer "
+                f"{quiz.questions[0].id}=VALUE --json` (a quiz in the terminal "
+                "prints text)"
+            )
         _ask(engine, render_quiz, bank, quiz, student, db_or_fail(db_url))
         return
-    verdicts = engine.verdicts_for(bank, quiz, answers)    # every answer is readable, or nothing is recorded
+    verdicts = engine.verdicts_for(bank, quiz, answers)  # every answer is readable, or nothing is recorded
     database = db_or_fail(db_url)
     answered = [engine.record(database, student, verdict) for verdict in verdicts]
     score = engine.scores(database, student, bank)[quiz.id]

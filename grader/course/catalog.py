@@ -3,6 +3,7 @@
 Everything is found from the installed project (this file's location), never
 from the current directory, so `grade` works from anywhere.
 """
+
 from __future__ import annotations
 
 import difflib

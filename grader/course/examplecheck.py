@@ -6,16 +6,29 @@ notebook's hidden helper cell is the code of this file below this docstring, pas
 and the standard library, and remember that editing it changes every notebook (regenerate them with
 `grade notebook --all`).
 """
+
 import numpy as np
 
 EXAMPLE_RTOL, EXAMPLE_ATOL = 1e-6, 1e-8
-_EXPECTED_BUILTINS = {"abs": abs, "bool": bool, "float": float, "int": int, "len": len, "list": list,
-                      "max": max, "min": min, "range": range, "round": round, "sum": sum, "tuple": tuple}
+_EXPECTED_BUILTINS = {
+    "abs": abs,
+    "bool": bool,
+    "float": float,
+    "int": int,
+    "len": len,
+    "list": list,
+    "max": max,
+    "min": min,
+    "range": range,
+    "round": round,
+    "sum": sum,
+    "tuple": tuple,
+}
 
 
 def expected_value(text):
     """The value of an example's `expected` expression (numpy as np and a few builtins only)."""
-    return eval(text, {"__builtins__": _EXPECTED_BUILTINS, "np": np})  # noqa: S307 - the course's own text
+    return eval(text, {"__builtins__": _EXPECTED_BUILTINS, "np": np})
 
 
 def _is_number(value):
@@ -131,7 +144,7 @@ def _mismatch(got, expected, rtol, atol, path):
 def check_example(call, expected=None, expected_shape=None, rtol=EXAMPLE_RTOL, atol=EXAMPLE_ATOL, note=""):
     """Run one visible example in this notebook and print ✓ or ✗ (the examples cell calls it)."""
     try:
-        got = eval(call, globals())  # noqa: S307 - in a notebook: the cells you ran define the functions
+        got = eval(call, globals())
     except NotImplementedError:
         problem = "is not implemented yet (it raises NotImplementedError)"
     except NameError as error:

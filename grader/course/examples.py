@@ -13,6 +13,7 @@ They live in exercises/examples/<slug>.toml (learner-visible, unlike the hidden 
 verdict is decided here, in the judge, by `grader.course.examplecheck.compare`, the same function the
 notebooks' examples cell uses. Running examples records nothing.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -52,8 +53,7 @@ def load_examples(exercise: Exercise) -> list[Example]:
         raise ExamplesProblem(f"{path} is not valid TOML: {error}") from None
     if set(data) != {"example"} or not isinstance(data["example"], list) or not data["example"]:
         raise ExamplesProblem(f"{path} must hold [[example]] tables and nothing else")
-    return [_parse(entry, f"{path}: example {number}")
-            for number, entry in enumerate(data["example"], start=1)]
+    return [_parse(entry, f"{path}: example {number}") for number, entry in enumerate(data["example"], start=1)]
 
 
 def _parse(entry, where: str) -> Example:
@@ -78,8 +78,9 @@ def _parse(entry, where: str) -> Example:
         try:
             expected_value(entry["expected"])
         except Exception as error:  # noqa: BLE001 - any failure is a defect of the file
-            raise ExamplesProblem(f"{where}: `expected` does not evaluate with numpy alone "
-                                  f"({type(error).__name__}: {error})") from None
+            raise ExamplesProblem(
+                f"{where}: `expected` does not evaluate with numpy alone ({type(error).__name__}: {error})"
+            ) from None
     else:
         shape = entry["expected_shape"]
         if not (isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)):
@@ -95,5 +96,6 @@ def _parse(entry, where: str) -> Example:
     note = entry.get("note", "")
     if not isinstance(note, str):
         raise ExamplesProblem(f"{where}: `note` must be a string")
-    return Example(entry["function"].strip(), entry["call"].strip(), entry.get("expected"), shape,
-                   note=note.strip(), **tolerances)
+    return Example(
+        entry["function"].strip(), entry["call"].strip(), entry.get("expected"), shape, note=note.strip(), **tolerances
+    )

@@ -23,6 +23,7 @@ cells in order, as one module, where
 The learner's own helper functions and imports are kept. Only the standard library is used here
 (nbformat takes 0.7 s to import and is needed only to build notebooks).
 """
+
 from __future__ import annotations
 
 import ast
@@ -52,6 +53,7 @@ class NotebookProblem(Exception):
 
 # -- from a notebook to a module ---------------------------------------------------------------------
 
+
 def read_notebook_json(path: Path) -> dict:
     """The notebook's JSON as a dict, or NotebookProblem saying in one line why it is not one."""
     try:
@@ -59,21 +61,31 @@ def read_notebook_json(path: Path) -> dict:
     except OSError as error:
         raise NotebookProblem(f"{path} could not be read ({error.strerror})") from None
     if not raw.strip():
-        raise NotebookProblem(f"{path} is empty, not a notebook; save the notebook in Jupyter and submit the .ipynb again")
+        raise NotebookProblem(
+            f"{path} is empty, not a notebook; save the notebook in Jupyter and submit the .ipynb again"
+        )
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise NotebookProblem(f"{path} is not a notebook (not UTF-8 text); submit the .ipynb file Jupyter saves") from None
+        raise NotebookProblem(
+            f"{path} is not a notebook (not UTF-8 text); submit the .ipynb file Jupyter saves"
+        ) from None
     except json.JSONDecodeError as error:
-        raise NotebookProblem(f"{path} is not a valid notebook: its JSON is broken at line {error.lineno}, "
-                              f"column {error.colno} ({error.msg}); open it in Jupyter and save it again") from None
+        raise NotebookProblem(
+            f"{path} is not a valid notebook: its JSON is broken at line {error.lineno}, "
+            f"column {error.colno} ({error.msg}); open it in Jupyter and save it again"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list) or "nbformat" not in data:
-        raise NotebookProblem(f"{path} is JSON but not a Jupyter notebook (no 'cells' or 'nbformat'); "
-                              "submit the .ipynb file Jupyter saves")
+        raise NotebookProblem(
+            f"{path} is JSON but not a Jupyter notebook (no 'cells' or 'nbformat'); "
+            "submit the .ipynb file Jupyter saves"
+        )
     version = data["nbformat"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 4:
-        raise NotebookProblem(f"{path} uses the old notebook format {version!r}; open it in a recent Jupyter, "
-                              "save it (format 4) and submit again")
+        raise NotebookProblem(
+            f"{path} uses the old notebook format {version!r}; open it in a recent Jupyter, "
+            "save it (format 4) and submit again"
+        )
     return data
 
 
@@ -102,13 +114,16 @@ def notebook_code_cells(data: dict, path: Path | str = "notebook") -> list[str]:
     cells = []
     for number, cell in enumerate(data["cells"], start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
-            raise NotebookProblem(f"{path}: cell {number} is malformed (no valid cell_type); "
-                                  "open the notebook in Jupyter and save it again")
+            raise NotebookProblem(
+                f"{path}: cell {number} is malformed (no valid cell_type); "
+                "open the notebook in Jupyter and save it again"
+            )
         try:
             text = _text(cell.get("source", ""))
         except ValueError:
-            raise NotebookProblem(f"{path}: cell {number} has a malformed source; "
-                                  "open the notebook in Jupyter and save it again") from None
+            raise NotebookProblem(
+                f"{path}: cell {number} has a malformed source; open the notebook in Jupyter and save it again"
+            ) from None
         if cell["cell_type"] != "code" or _tags(cell) & LEFT_OUT_TAGS:
             continue
         if _role(cell) in ("examples", "examples-helper"):
@@ -126,7 +141,7 @@ def _without_magics(text: str) -> str | None:
         if name not in PYTHON_CELL_MAGICS:
             return None
         index = next(i for i, line in enumerate(lines) if line.strip())
-        lines = lines[index + 1:]
+        lines = lines[index + 1 :]
     kept = []
     for line in lines:
         stripped = line.lstrip()
@@ -160,9 +175,11 @@ def source_from_notebook(path: Path) -> str:
     data = read_notebook_json(path)
     cells = notebook_code_cells(data, path)
     futures: list[str] = []
-    parts = [f'"""Code of the notebook {Path(path).name}, as graded: its code cells in order, without magics,\n'
-             'shell lines, or cells tagged scratch or examples; each cell runs as in Jupyter (a cell that\n'
-             'raises is reported and the next cells still run)."""']
+    parts = [
+        f'"""Code of the notebook {Path(path).name}, as graded: its code cells in order, without magics,\n'
+        "shell lines, or cells tagged scratch or examples; each cell runs as in Jupyter (a cell that\n"
+        'raises is reported and the next cells still run)."""'
+    ]
     for number, original in enumerate(cells, start=1):
         code = _without_magics(original)
         label = f"code cell {number} ({_first_line(original)!r})"
@@ -184,17 +201,22 @@ def source_from_notebook(path: Path) -> str:
         if not code.strip():
             continue
         keep = _string_continuation_lines(code)
-        body = "\n".join(line if number_ in keep or not line.strip() else "    " + line
-                         for number_, line in enumerate(code.splitlines(), start=1))
+        body = "\n".join(
+            line if number_ in keep or not line.strip() else "    " + line
+            for number_, line in enumerate(code.splitlines(), start=1)
+        )
         report = f"{label} raised "
-        parts.append(f"# %% {label}\ntry:\n{body}\n    pass\nexcept Exception as __cell_error:\n"
-                     f"    print({report!r} + type(__cell_error).__name__ + ': ' + str(__cell_error), "
-                     "file=__import__('sys').stderr)")
+        parts.append(
+            f"# %% {label}\ntry:\n{body}\n    pass\nexcept Exception as __cell_error:\n"
+            f"    print({report!r} + type(__cell_error).__name__ + ': ' + str(__cell_error), "
+            "file=__import__('sys').stderr)"
+        )
     header = "\n".join(dict.fromkeys(futures))
     return (header + "\n" if header else "") + "\n\n\n".join(parts) + "\n"
 
 
 # -- from an exercise module to a notebook ------------------------------------------------------------
+
 
 def _indent_of(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
@@ -303,7 +325,7 @@ def _markdown_lines(lines: list[str]) -> list[str]:
         if marker:
             end = _block(lines, index + 1, 0)
             width = marker.end()
-            body = [line[width:]] + [item[min(width, _indent_of(item)):] for item in lines[index + 1:end]]
+            body = [line[width:]] + [item[min(width, _indent_of(item)) :] for item in lines[index + 1 : end]]
             converted = _markdown_lines(body)
             while converted and not converted[0].strip():
                 converted.pop(0)
@@ -319,10 +341,15 @@ def _markdown_lines(lines: list[str]) -> list[str]:
             out += ["", f"### {_escape(stripped)}", ""]
             index += 2
             continue
-        if (index + 1 < count and lines[index + 1].strip() and _indent_of(lines[index + 1]) > 0
-                and (index == 0 or not lines[index - 1].strip()) and _is_title(line)):
+        if (
+            index + 1 < count
+            and lines[index + 1].strip()
+            and _indent_of(lines[index + 1]) > 0
+            and (index == 0 or not lines[index - 1].strip())
+            and _is_title(line)
+        ):
             end = _block(lines, index + 1, 0)
-            body = textwrap.dedent("\n".join(lines[index + 1:end])).splitlines()
+            body = textwrap.dedent("\n".join(lines[index + 1 : end])).splitlines()
             out += ["", f"**{_escape(stripped)}**", ""]
             lowered = stripped.lower()
             if lowered in _ITEM_SECTIONS:
@@ -335,8 +362,13 @@ def _markdown_lines(lines: list[str]) -> list[str]:
             continue
         paragraph = [line]
         index += 1
-        while (index < count and lines[index].strip() and _indent_of(lines[index]) == 0
-               and not lines[index].lstrip().startswith(">>>") and not _LIST_ITEM.match(lines[index])):
+        while (
+            index < count
+            and lines[index].strip()
+            and _indent_of(lines[index]) == 0
+            and not lines[index].lstrip().startswith(">>>")
+            and not _LIST_ITEM.match(lines[index])
+        ):
             paragraph.append(lines[index])
             index += 1
         if any(re.search(r"\S {3,}\S", item) for item in paragraph):  # aligned columns: keep the layout
@@ -348,7 +380,7 @@ def _markdown_lines(lines: list[str]) -> list[str]:
 
 def _segment(lines: list[str], node: ast.stmt) -> str:
     start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-    return "\n".join(lines[start - 1: node.end_lineno])
+    return "\n".join(lines[start - 1 : node.end_lineno])
 
 
 def _signature(node) -> str:
@@ -363,7 +395,11 @@ def _class_summary(node: ast.ClassDef) -> list[str]:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             doc = (ast.get_docstring(item) or "").strip().split("\n\n")[0].replace("\n", " ")
             rows.append(f"- `{item.name}({ast.unparse(item.args)})`" + (f": {_escape(doc)}" if doc else ""))
-    return ["", "**Methods** (each one's details are in its docstring, in the code cell below):", "", *rows] if rows else []
+    return (
+        ["", "**Methods** (each one's details are in its docstring, in the code cell below):", "", *rows]
+        if rows
+        else []
+    )
 
 
 def _intro(docstring: str, exercise: Exercise) -> str:
@@ -384,9 +420,12 @@ def _examples_cells(exercise: Exercise) -> tuple[str, str] | None:
     helper_file = Path(examplecheck.__file__).read_text(encoding="utf-8")
     tree = ast.parse(helper_file)
     first = tree.body[1] if isinstance(tree.body[0], ast.Expr) else tree.body[0]
-    helper_body = "\n".join(helper_file.splitlines()[first.lineno - 1:])
-    helper = ("# Helper for the examples cell below (left out of your submission). You do not need to read it.\n"
-              + helper_body.rstrip() + "\n")
+    helper_body = "\n".join(helper_file.splitlines()[first.lineno - 1 :])
+    helper = (
+        "# Helper for the examples cell below (left out of your submission). You do not need to read it.\n"
+        + helper_body.rstrip()
+        + "\n"
+    )
     calls = []
     for example in load_examples(exercise):
         args = [repr(example.call)]
@@ -401,10 +440,12 @@ def _examples_cells(exercise: Exercise) -> tuple[str, str] | None:
         if example.note:
             args.append(f"note={example.note!r}")
         calls.append(f"    check_example({', '.join(args)}),")
-    cell = ("# Visible examples: run the cells above first, then this one. It is tagged \"examples\", so it is\n"
-            f"# left out of your submission; `grade check {exercise.slug} --file {exercise.slug}.ipynb` runs the same ones.\n"
-            "passed = [\n" + "\n".join(calls) + "\n]\n"
-            "print(f\"{sum(passed)}/{len(passed)} examples passed\")")
+    cell = (
+        '# Visible examples: run the cells above first, then this one. It is tagged "examples", so it is\n'
+        f"# left out of your submission; `grade check {exercise.slug} --file {exercise.slug}.ipynb` runs the same ones.\n"
+        "passed = [\n" + "\n".join(calls) + "\n]\n"
+        'print(f"{sum(passed)}/{len(passed)} examples passed")'
+    )
     return helper, cell
 
 
@@ -432,16 +473,20 @@ def notebook_cells(exercise: Exercise) -> list[tuple[str, str, dict]]:
     slug = exercise.slug
     docstring, setup, items = _module_parts(exercise)
     file_name = f"{slug}.ipynb"
-    cells = [("markdown",
-              f"# Chapter {exercise.chapter} — {exercise.title}\n\n"
-              f"*Exercise `{slug}`. This notebook is generated from `exercises/{slug}.py` and "
-              f"`exercises/examples/{slug}.toml` by `grade notebook {slug}`; the copy in the course's "
-              f"`{NOTEBOOKS_DIR}/` is never edited by hand. Work in your own copy: "
-              f"`grade notebook {slug} --out DIR`.*\n\n"
-              "**How to work:** run the imports cell, then in each function's code cell replace "
-              "`raise NotImplementedError(...)` with your code and run the cell. Run the examples cell near the "
-              "end to check shapes and known values, then check and submit as the last cell says.",
-              {})]
+    cells = [
+        (
+            "markdown",
+            f"# Chapter {exercise.chapter} — {exercise.title}\n\n"
+            f"*Exercise `{slug}`. This notebook is generated from `exercises/{slug}.py` and "
+            f"`exercises/examples/{slug}.toml` by `grade notebook {slug}`; the copy in the course's "
+            f"`{NOTEBOOKS_DIR}/` is never edited by hand. Work in your own copy: "
+            f"`grade notebook {slug} --out DIR`.*\n\n"
+            "**How to work:** run the imports cell, then in each function's code cell replace "
+            "`raise NotImplementedError(...)` with your code and run the cell. Run the examples cell near the "
+            "end to check shapes and known values, then check and submit as the last cell says.",
+            {},
+        )
+    ]
     intro = _intro(docstring, exercise)
     if intro:
         cells.append(("markdown", intro, {}))
@@ -462,31 +507,44 @@ def notebook_cells(exercise: Exercise) -> list[tuple[str, str, dict]]:
     examples = _examples_cells(exercise)
     if examples:
         helper, calls = examples
-        cells.append(("markdown",
-                      "## Check your work on the visible examples\n\n"
-                      "Small cases with known answers (different from the hidden tests that grade you). Run the "
-                      "next two cells after your functions; each example prints ✓ or ✗ with what went wrong.",
-                      {}))
-        cells.append(("code", helper, {"tags": [EXAMPLES_TAG], "jupyter": {"source_hidden": True},
-                                       METADATA_KEY: {"role": "examples-helper"}}))
+        cells.append(
+            (
+                "markdown",
+                "## Check your work on the visible examples\n\n"
+                "Small cases with known answers (different from the hidden tests that grade you). Run the "
+                "next two cells after your functions; each example prints ✓ or ✗ with what went wrong.",
+                {},
+            )
+        )
+        cells.append(
+            (
+                "code",
+                helper,
+                {"tags": [EXAMPLES_TAG], "jupyter": {"source_hidden": True}, METADATA_KEY: {"role": "examples-helper"}},
+            )
+        )
         cells.append(("code", calls, {"tags": [EXAMPLES_TAG], METADATA_KEY: {"role": "examples"}}))
     torch_note = " and torch" if exercise.torch else ""
-    cells.append(("markdown",
-                  "## Check and submit\n\n"
-                  "Save the notebook first (Ctrl+S / Cmd+S): the grader reads the saved file. Then, in a terminal:\n\n"
-                  f"```\ngrade check {slug} --file {file_name}     # the visible examples only; records nothing\n"
-                  f"grade submit {slug} --file {file_name}    # the real grade: hidden tests, recorded\n```\n\n"
-                  f"(In a notebook cell, `!grade check {slug} --file {file_name}` works too.)\n\n"
-                  "**What is submitted:** every code cell, in order, as one Python module. Left out: lines starting "
-                  "with `%` or `!` (magics, shell commands) and cells tagged `scratch` or `examples`. Your own "
-                  "helper functions and imports are kept. Each cell runs as in Jupyter: a cell that raises is "
-                  "reported and the next cells still run.\n\n"
-                  "**Tip:** tag your experiments (plots, long training runs, printouts) `scratch` so the grader "
-                  "skips them: in JupyterLab, select the cell and add the tag in the property inspector (the gear "
-                  "icon, right sidebar); in Notebook 7, View ▸ Right Sidebar ▸ Property Inspector; in classic "
-                  "Jupyter, View ▸ Cell Toolbar ▸ Tags. The grader imports only this notebook, with "
-                  f"numpy{torch_note} available: copy anything you need from other exercises into it.",
-                  {}))
+    cells.append(
+        (
+            "markdown",
+            "## Check and submit\n\n"
+            "Save the notebook first (Ctrl+S / Cmd+S): the grader reads the saved file. Then, in a terminal:\n\n"
+            f"```\ngrade check {slug} --file {file_name}     # the visible examples only; records nothing\n"
+            f"grade submit {slug} --file {file_name}    # the real grade: hidden tests, recorded\n```\n\n"
+            f"(In a notebook cell, `!grade check {slug} --file {file_name}` works too.)\n\n"
+            "**What is submitted:** every code cell, in order, as one Python module. Left out: lines starting "
+            "with `%` or `!` (magics, shell commands) and cells tagged `scratch` or `examples`. Your own "
+            "helper functions and imports are kept. Each cell runs as in Jupyter: a cell that raises is "
+            "reported and the next cells still run.\n\n"
+            "**Tip:** tag your experiments (plots, long training runs, printouts) `scratch` so the grader "
+            "skips them: in JupyterLab, select the cell and add the tag in the property inspector (the gear "
+            "icon, right sidebar); in Notebook 7, View ▸ Right Sidebar ▸ Property Inspector; in classic "
+            "Jupyter, View ▸ Cell Toolbar ▸ Tags. The grader imports only this notebook, with "
+            f"numpy{torch_note} available: copy anything you need from other exercises into it.",
+            {},
+        )
+    )
     return cells
 
 
@@ -514,12 +572,18 @@ def build_notebook(exercise: Exercise):
     for index, (cell_type, source, metadata) in enumerate(cells):
         make = v4.new_code_cell if cell_type == "code" else v4.new_markdown_cell
         notebook.cells.append(make(source=source, id=f"{exercise.slug}-{index:02d}", metadata=metadata))
-    notebook.metadata = nbformat.from_dict({
-        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-        METADATA_KEY: {"exercise": exercise.slug, "generated_from": f"exercises/{exercise.slug}.py",
-                       "generator": f"grade notebook {exercise.slug}", "cells_sha256": fingerprint(cells)},
-    })
+    notebook.metadata = nbformat.from_dict(
+        {
+            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+            METADATA_KEY: {
+                "exercise": exercise.slug,
+                "generated_from": f"exercises/{exercise.slug}.py",
+                "generator": f"grade notebook {exercise.slug}",
+                "cells_sha256": fingerprint(cells),
+            },
+        }
+    )
     nbformat.validate(notebook)
     return notebook
 

@@ -13,14 +13,16 @@ Pure Python (tomllib + dataclasses): no click, no SQL, no numpy. The `grade quiz
 command and the database sit on top of `load_quizzes`, `load_keys`,
 `parse_answer`, `is_correct` and `format_answer`.
 """
+
 from __future__ import annotations
 
 import math
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Union
+from typing import Any
 
 KINDS = ("single", "multiple", "numeric")
 QUIZ_DIR = Path("exercises", "quizzes")
@@ -74,12 +76,13 @@ class Quiz:
     questions: tuple[Question, ...]
 
 
-KeyValue = Union[str, tuple[str, ...], float]
+KeyValue = str | tuple[str, ...] | float
 
 
 @dataclass(frozen=True)
 class Key:
     """single: a choice id; multiple: a sorted tuple of ids; numeric: a float."""
+
     question: str
     key: KeyValue
     tolerance: float = 0.0
@@ -87,6 +90,7 @@ class Key:
 
 
 # ---------------------------------------------------------------- reading files
+
 
 def _label(path: Path) -> str:
     """exercises/quizzes/x.toml or solutions/quizzes/x.toml: both folders use the same names."""
@@ -121,7 +125,7 @@ class _ParsedQuiz:
     file: str
     quiz: Quiz | None
     problems: list[str]
-    seen_ids: list[str]   # every question id written in the file, valid or not
+    seen_ids: list[str]  # every question id written in the file, valid or not
 
 
 def _parse_choices(raw: Any, where: str) -> tuple[tuple[Choice, ...], list[str]]:
@@ -160,8 +164,10 @@ def _parse_question(raw: Any, n: int, quiz_id: str, file: str) -> tuple[Question
     problems = []
     leaked = sorted(set(raw) & _LEAKS)
     if leaked:
-        problems.append(f"{where}: {', '.join(leaked)} must not appear in the learners' file "
-                        f"(answers belong in {KEY_DIR.as_posix()}/)")
+        problems.append(
+            f"{where}: {', '.join(leaked)} must not appear in the learners' file "
+            f"(answers belong in {KEY_DIR.as_posix()}/)"
+        )
     extra = [name for name in _unknown(raw, _QUESTION_FIELDS) if name not in _LEAKS]
     if extra:
         problems.append(f"{where}: unknown field(s) {', '.join(extra)}")
@@ -281,7 +287,7 @@ def _parse_keys(doc: dict[str, Any], path: Path) -> _ParsedKeys:
         if more:
             mine.append(f"{where}: unknown field(s) {', '.join(more)}")
         if not _nonempty_str(qid):
-            mine.append(f"{where}: needs question = \"<quiz>.<n>\"")
+            mine.append(f'{where}: needs question = "<quiz>.<n>"')
         elif qid in seen_ids:
             mine.append(f"{where}: the question has more than one key")
         if _nonempty_str(qid):
@@ -316,6 +322,7 @@ def _summary(problems: list[str]) -> str:
 
 # ---------------------------------------------------------------- public loading
 
+
 def load_quizzes(course_root: Path) -> list[Quiz]:
     """Every quiz under exercises/quizzes/, ordered by chapter.
 
@@ -326,8 +333,8 @@ def load_quizzes(course_root: Path) -> list[Quiz]:
     if not folder.is_dir():
         raise QuizBankError(f"no quiz folder at {folder}")
     quizzes: list[Quiz] = []
-    owner: dict[str, str] = {}     # question id -> file
-    by_id: dict[str, str] = {}     # quiz id -> file
+    owner: dict[str, str] = {}  # question id -> file
+    by_id: dict[str, str] = {}  # quiz id -> file
     by_chapter: dict[int, str] = {}
     for path in _toml_files(folder):
         parsed = _parse_quiz(_read_toml(path), path)
@@ -361,14 +368,16 @@ def load_keys(course_root: Path) -> dict[str, Key] | None:
             raise QuizBankError(_summary(parsed.problems))
         for key in parsed.keys:
             if key.question in keys:
-                raise QuizBankError(f"{_label(path)}: question '{key.question}' also has a key in "
-                                    f"{owner[key.question]}")
+                raise QuizBankError(
+                    f"{_label(path)}: question '{key.question}' also has a key in {owner[key.question]}"
+                )
             keys[key.question] = key
             owner[key.question] = _label(path)
     return keys
 
 
 # ---------------------------------------------------------------- validation
+
 
 def _check_key_against(question: Question, key: Key, file: str) -> list[str]:
     where = f"{file}: key for '{question.id}'"
@@ -403,8 +412,8 @@ def validate_bank(course_root: Path) -> list[str]:
         return [f"no quiz folder at {quiz_folder}"]
     problems: list[str] = []
     questions: dict[str, Question] = {}
-    known: dict[str, str] = {}          # every question id written in a quiz file -> that file's name
-    unreadable: set[str] = set()        # quiz ids whose file is not even TOML
+    known: dict[str, str] = {}  # every question id written in a quiz file -> that file's name
+    unreadable: set[str] = set()  # quiz ids whose file is not even TOML
     quiz_ids: dict[str, str] = {}
     chapters: dict[int, str] = {}
     quiz_files = _toml_files(quiz_folder)
@@ -436,7 +445,7 @@ def validate_bank(course_root: Path) -> list[str]:
     if not key_folder.is_dir():
         problems.append(f"no answer keys: {KEY_DIR.as_posix()}/ is missing")
         return problems
-    keyed: dict[str, str] = {}          # question id -> the key file that answers it
+    keyed: dict[str, str] = {}  # question id -> the key file that answers it
     for path in _toml_files(key_folder):
         here = _label(path)
         try:
@@ -452,7 +461,7 @@ def validate_bank(course_root: Path) -> list[str]:
                 problems.append(f"{here}: question '{qid}' also has a key in {keyed[qid]}")
             keyed.setdefault(qid, here)
             if qid not in known:
-                if qid.split(".")[0] not in unreadable:     # already reported as unreadable
+                if qid.split(".")[0] not in unreadable:  # already reported as unreadable
                     problems.append(f"{here}: key for unknown question '{qid}'")
             elif known[qid] != path.name:
                 problems.append(f"{here}: the key for '{qid}' belongs in {KEY_DIR.as_posix()}/{known[qid]}")
@@ -461,12 +470,14 @@ def validate_bank(course_root: Path) -> list[str]:
                 problems += _check_key_against(questions[key.question], key, here)
     for qid, name in known.items():
         if qid not in keyed:
-            problems.append(f"{QUIZ_DIR.as_posix()}/{name}: question '{qid}' has no answer key "
-                            f"in {KEY_DIR.as_posix()}/{name}")
+            problems.append(
+                f"{QUIZ_DIR.as_posix()}/{name}: question '{qid}' has no answer key in {KEY_DIR.as_posix()}/{name}"
+            )
     return problems
 
 
 # ---------------------------------------------------------------- answers
+
 
 def _listing(ids: Iterable[str]) -> str:
     return ", ".join(ids)
@@ -474,12 +485,12 @@ def _listing(ids: Iterable[str]) -> str:
 
 def _parse_number(question: Question, text: str) -> float:
     if question.unit and text.lower().endswith(question.unit.lower()):
-        text = text[: -len(question.unit)].strip()     # "109386 parameters" is fine
-    text = text.replace("\u2212", "-")                 # a typographic minus sign
+        text = text[: -len(question.unit)].strip()  # "109386 parameters" is fine
+    text = text.replace("\u2212", "-")  # a typographic minus sign
     if not text:
         raise InvalidAnswer("empty answer; enter a number, e.g. 42, 0.25 or 1e-3")
     fraction = re.fullmatch(r"(\S+?)\s*/\s*(\S+)", text)
-    if fraction:                                       # "5/3" is as good as 1.667
+    if fraction:  # "5/3" is as good as 1.667
         numerator, denominator = (_plain_number(part, text) for part in fraction.groups())
         if denominator == 0:
             raise InvalidAnswer(f"{text!r} divides by zero; answer with a number such as 42, 0.25 or 1e-3")
@@ -495,8 +506,10 @@ def _plain_number(part: str, text: str) -> float:
     if _GROUPED.fullmatch(part):
         part = part.replace(",", "")
     elif "," in part:
-        raise InvalidAnswer(f"{text!r} is not a number; write decimals with a point (0.5) and use commas "
-                            "only between groups of three digits (109,386)")
+        raise InvalidAnswer(
+            f"{text!r} is not a number; write decimals with a point (0.5) and use commas "
+            "only between groups of three digits (109,386)"
+        )
     if not _NUMBER.fullmatch(part):
         raise InvalidAnswer(f"{text!r} is not a number; answer with a number such as 42, 0.25 or 1e-3")
     return float(part)
@@ -521,12 +534,12 @@ def parse_answer(question: Question, raw: str) -> KeyValue:
     if question.kind == "single":
         if not text:
             raise InvalidAnswer(f"empty answer; answer with one of {_listing(ids)}")
-        answer = text.lower().strip("().")   # "(b)" or "b." mean b
+        answer = text.lower().strip("().")  # "(b)" or "b." mean b
         if answer in ids:
             return answer
         tokens = _split_choices(answer)
         if len(tokens) == 1 and len(answer) > 1 and all(letter in ids for letter in answer):
-            tokens = list(answer)               # "ab"
+            tokens = list(answer)  # "ab"
         if len(tokens) > 1 and all(token in ids for token in tokens):
             raise InvalidAnswer(f"this question has one answer; answer with one of {_listing(ids)}")
         raise InvalidAnswer(f"{text!r} is not a choice; answer with one of {_listing(ids)}")
@@ -543,12 +556,11 @@ def parse_answer(question: Question, raw: str) -> KeyValue:
             continue
         bad = [letter for letter in token if letter not in ids]
         if not bad:
-            chosen.update(token)            # "ac" means a and c
+            chosen.update(token)  # "ac" means a and c
             continue
         if token.isalpha() and len(bad) < len(token):
-            token = bad[0]                  # "ace" where only e is wrong
-        raise InvalidAnswer(f"{token!r} is not a choice; answer with one or more of "
-                            f"{_listing(ids)}, e.g. {example}")
+            token = bad[0]  # "ace" where only e is wrong
+        raise InvalidAnswer(f"{token!r} is not a choice; answer with one or more of {_listing(ids)}, e.g. {example}")
     return tuple(sorted(chosen))
 
 
@@ -601,7 +613,7 @@ def format_answer(question: Question, answer: KeyValue) -> str:
     raise ValueError(f"unknown question kind {question.kind!r}")
 
 
-if __name__ == "__main__":      # python -m grader.course.quizbank: check the installed course's bank
+if __name__ == "__main__":  # python -m grader.course.quizbank: check the installed course's bank
     import sys
 
     from grader.course.catalog import COURSE_ROOT

@@ -10,6 +10,7 @@ test functions) or a reference solution. In that copy `catalog.has_hidden_tests(
 
 No click here: the CLI (`grade release`) calls this and renders the summary.
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,8 +27,17 @@ from grader.errors import UsageProblem
 FOLDERS = ("exercises", "grader", "db", "notebooks")
 FILES = ("README.md", "pyproject.toml", "LICENSE", "LICENSE.md", "LICENSE.txt", ".gitignore")
 # Never copied, wherever they are.
-SKIP_NAMES = ("__pycache__", ".git", ".pytest_cache", ".ipynb_checkpoints", "*.pyc", "*.egg-info",
-              "*.sqlite3", "*.sqlite3-*", ".DS_Store")
+SKIP_NAMES = (
+    "__pycache__",
+    ".git",
+    ".pytest_cache",
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "*.egg-info",
+    "*.sqlite3",
+    "*.sqlite3-*",
+    ".DS_Store",
+)
 # Left out on purpose (listed in the summary so the instructor sees what stayed home).
 WITHHELD = ("solutions", "tests", "benchmarks")
 MIN_SECRET_CHARS = 60  # shorter snippets (an import line, a one-word key) are not evidence of a leak
@@ -43,8 +53,14 @@ class ReleaseSummary:
     secrets_checked: int = 0
 
     def to_dict(self) -> dict:
-        return {"out": str(self.out), "files": self.files, "bytes": self.bytes, "included": self.included,
-                "withheld": self.withheld, "secrets_checked": self.secrets_checked}
+        return {
+            "out": str(self.out),
+            "files": self.files,
+            "bytes": self.bytes,
+            "included": self.included,
+            "withheld": self.withheld,
+            "secrets_checked": self.secrets_checked,
+        }
 
 
 def _ignored(name: str) -> bool:
@@ -66,9 +82,10 @@ def _check_destination(out: Path, root: Path) -> None:
 
 
 def _learner_pyproject(text: str) -> str:
-    """The packages a learner installs: grader and db, not solutions."""
+    """The packages a learner installs: grader and db, not solutions; no contributor tooling."""
     text = re.sub(r',\s*"solutions\*"', "", text)
-    return re.sub(r'"solutions\*"\s*,\s*', "", text)
+    text = re.sub(r'"solutions\*"\s*,\s*', "", text)
+    return re.sub(r"^\[tool\.ruff[^\]]*\]\n(?:(?!\[).*\n?)*", "", text, flags=re.M).rstrip() + "\n"
 
 
 def _learner_setup(original: Path) -> str:
@@ -134,6 +151,7 @@ def build_release(out: Path, root: Path = COURSE_ROOT) -> ReleaseSummary:
 
 # ---------------------------------------------------------------- the audit
 
+
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -177,7 +195,9 @@ def secret_texts(root: Path = COURSE_ROOT) -> dict[str, str]:
 def find_leaks(release: Path, root: Path = COURSE_ROOT, secrets: dict[str, str] | None = None) -> list[str]:
     """Everything in `release` that gives something away, one line each; [] when the copy is clean."""
     secrets = secret_texts(root) if secrets is None else secrets
-    hidden_test_names = {p.name for p in (root / "solutions").rglob("test_*.py")} if (root / "solutions").is_dir() else set()
+    hidden_test_names = (
+        {p.name for p in (root / "solutions").rglob("test_*.py")} if (root / "solutions").is_dir() else set()
+    )
     leaks = []
     for path in sorted(release.rglob("*")):
         relative = path.relative_to(release).as_posix()

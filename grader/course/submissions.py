@@ -1,4 +1,5 @@
 """Reading what a learner hands in: a .py module or the code cells of a notebook, and who they are."""
+
 from __future__ import annotations
 
 import getpass

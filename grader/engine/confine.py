@@ -9,6 +9,7 @@ knows the filesystem part.
 
 Imported by the worker before it is confined: it must not import the project.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -94,6 +95,7 @@ def restrict(read_paths, write_paths, device_files=("/dev/null",)) -> str:
         size = 24
     ruleset = _syscall(_SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
     try:
+
         def allow(path: str, rights: int) -> None:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
@@ -103,7 +105,13 @@ def restrict(read_paths, write_paths, device_files=("/dev/null",)) -> str:
                 if not os.path.isdir(path):
                     rights &= file_rights
                 rule = _PathBeneathAttr(rights, fd)
-                _syscall(_SYS_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH), ctypes.byref(rule), ctypes.c_uint32(0))
+                _syscall(
+                    _SYS_ADD_RULE,
+                    ctypes.c_int(ruleset),
+                    ctypes.c_int(_RULE_PATH_BENEATH),
+                    ctypes.byref(rule),
+                    ctypes.c_uint32(0),
+                )
             finally:
                 os.close(fd)
 

@@ -4,6 +4,7 @@ Each example's `call` is evaluated in the learner's module inside the sandbox (w
 the value comes back as plain data and is compared here, in the judge, by
 `grader.course.examplecheck.compare`. One point per example; nothing is recorded.
 """
+
 from __future__ import annotations
 
 import time
@@ -34,8 +35,15 @@ def run_examples(exercise: Exercise, source: str, student: str) -> RunResult:
 
 def _run_one(sandbox, example: Example) -> TestResult:
     def outcome(passed: bool, message: str = "", status: str | None = None) -> TestResult:
-        return TestResult(example.call, example.function, passed, 1.0 if passed else 0.0, 1.0, message,
-                          status or ("passed" if passed else "failed"))
+        return TestResult(
+            example.call,
+            example.function,
+            passed,
+            1.0 if passed else 0.0,
+            1.0,
+            message,
+            status or ("passed" if passed else "failed"),
+        )
 
     name = example.function.split(".")[0]
     try:
@@ -47,8 +55,11 @@ def _run_one(sandbox, example: Example) -> TestResult:
         expected = None if example.expected is None else expected_value(example.expected)
         problem = compare(reply.value, expected, example.expected_shape, example.rtol, example.atol)
     except Exception as error:  # noqa: BLE001 - a defect of the example, not of the learner's code
-        return outcome(False, f"this example could not be checked ({type(error).__name__}: {error}); "
-                              "please tell your instructor", "error")
+        return outcome(
+            False,
+            f"this example could not be checked ({type(error).__name__}: {error}); please tell your instructor",
+            "error",
+        )
     if problem is None:
         return outcome(True)
     note = f" (note: {example.note})" if example.note else ""

@@ -5,6 +5,7 @@ that hands them a `learner` proxy (see `grader.engine.testkit`) and turns each
 outcome into a `TestResult`. The submission itself only ever runs inside the
 worker started by `grader.engine.sandbox`; this process never imports it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,10 +22,17 @@ from grader.results import RunResult, TestResult
 
 def start_sandbox(exercise: Exercise, source: str) -> Sandbox:
     """A worker for this exercise's limits, already booting when this returns."""
-    sandbox = Sandbox(source, exercise.slug, exercise.root, call_limit=exercise.call_limit,
-                      run_limit=exercise.time_limit, memory_mb=exercise.memory_mb,
-                      preload=["torch"] if exercise.torch else [], driver=exercise.driver_path,
-                      start_limit=30.0 if exercise.torch else 15.0)
+    sandbox = Sandbox(
+        source,
+        exercise.slug,
+        exercise.root,
+        call_limit=exercise.call_limit,
+        run_limit=exercise.time_limit,
+        memory_mb=exercise.memory_mb,
+        preload=["torch"] if exercise.torch else [],
+        driver=exercise.driver_path,
+        start_limit=30.0 if exercise.torch else 15.0,
+    )
     sandbox.start()
     return sandbox
 
@@ -37,12 +45,21 @@ def grade_source(exercise: Exercise, source: str, student: str) -> RunResult:
         tests, problem = _run_hidden_tests(exercise, sandbox)
     finally:
         output = sandbox.close()
-    return run_result(exercise, student, sandbox, tests, started, output, max_score=exercise.points,
-                      problem=problem)
+    return run_result(exercise, student, sandbox, tests, started, output, max_score=exercise.points, problem=problem)
 
 
-def run_result(exercise: Exercise, student: str, sandbox: Sandbox, tests: list[TestResult], started: float,
-               output: str, *, max_score: float, problem: str = "", official: bool = True) -> RunResult:
+def run_result(
+    exercise: Exercise,
+    student: str,
+    sandbox: Sandbox,
+    tests: list[TestResult],
+    started: float,
+    output: str,
+    *,
+    max_score: float,
+    problem: str = "",
+    official: bool = True,
+) -> RunResult:
     """The versioned result of a finished run: score, status and what the sandbox reported."""
     if sandbox.import_error:
         status, message = "error", sandbox.import_error
@@ -52,12 +69,23 @@ def run_result(exercise: Exercise, student: str, sandbox: Sandbox, tests: list[T
         status = "passed" if tests and all(t.passed for t in tests) else "failed"
         message = ""
     return RunResult(
-        exercise=exercise.slug, student=student, score=round(sum(t.points for t in tests), 4),
-        max_score=float(max_score), status=status, tests=tests, message=message,
-        duration=round(time.monotonic() - started, 3), grader_version=__version__,
-        sandbox={"filesystem": sandbox.sandbox_note or "not started", "network": sandbox.network_note or "",
-                 "restarts": sandbox.restarts},
-        output=output, official=official)
+        exercise=exercise.slug,
+        student=student,
+        score=round(sum(t.points for t in tests), 4),
+        max_score=float(max_score),
+        status=status,
+        tests=tests,
+        message=message,
+        duration=round(time.monotonic() - started, 3),
+        grader_version=__version__,
+        sandbox={
+            "filesystem": sandbox.sandbox_note or "not started",
+            "network": sandbox.network_note or "",
+            "restarts": sandbox.restarts,
+        },
+        output=output,
+        official=official,
+    )
 
 
 def _run_hidden_tests(exercise: Exercise, sandbox: Sandbox) -> tuple[list[TestResult], str]:
@@ -71,12 +99,36 @@ def _run_hidden_tests(exercise: Exercise, sandbox: Sandbox) -> tuple[list[TestRe
     root = str(exercise.root)
     if root not in sys.path:
         sys.path.insert(0, root)
-    unused_plugins = ("cacheprovider", "terminal", "stepwise", "warnings", "unraisableexception",
-                      "threadexception", "faulthandler", "logging", "pastebin", "junitxml", "doctest",
-                      "tmpdir", "legacypath", "debugging", "setuponly", "setupplan")
-    args = [str(exercise.tests_path), *(arg for name in unused_plugins for arg in ("-p", f"no:{name}")),
-            "--assert=plain", "--import-mode=importlib",
-            "-c", os.devnull, "--rootdir", root, "-o", "python_files=test_*.py"]
+    unused_plugins = (
+        "cacheprovider",
+        "terminal",
+        "stepwise",
+        "warnings",
+        "unraisableexception",
+        "threadexception",
+        "faulthandler",
+        "logging",
+        "pastebin",
+        "junitxml",
+        "doctest",
+        "tmpdir",
+        "legacypath",
+        "debugging",
+        "setuponly",
+        "setupplan",
+    )
+    args = [
+        str(exercise.tests_path),
+        *(arg for name in unused_plugins for arg in ("-p", f"no:{name}")),
+        "--assert=plain",
+        "--import-mode=importlib",
+        "-c",
+        os.devnull,
+        "--rootdir",
+        root,
+        "-o",
+        "python_files=test_*.py",
+    ]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         pytest.main(args, plugins=[plugin])
     return plugin.results, plugin.problem

@@ -1,4 +1,5 @@
 """The pytest plugin that lets hidden tests reach the learner and records their outcomes."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,10 @@ class GradingPlugin:
 
     def pytest_collectreport(self, report):
         if report.failed:
-            self.problem = ("the hidden tests could not be loaded; this is a problem with the grader, not with "
-                            "your code: please tell your instructor")
+            self.problem = (
+                "the hidden tests could not be loaded; this is a problem with the grader, not with "
+                "your code: please tell your instructor"
+            )
 
     def pytest_runtest_makereport(self, item, call):
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
@@ -45,8 +48,10 @@ def _outcome(item, excinfo, note: str = "") -> TestResult:
     if isinstance(error, (AssertionError, LearnerError)):
         message, status = str(error) or "this check failed", "failed"
     else:
-        message = (f"could not check the result ({type(error).__name__}: {error}); does it have the structure "
-                   "the exercise asks for?")
+        message = (
+            f"could not check the result ({type(error).__name__}: {error}); does it have the structure "
+            "the exercise asks for?"
+        )
         status = "error"
     if len(message) > MESSAGE_LIMIT:
         message = message[:MESSAGE_LIMIT] + "..."

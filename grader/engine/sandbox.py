@@ -5,6 +5,7 @@ reads plain-data replies with a deadline per call and per run. A call that
 overruns kills the worker (and everything it started); the next call starts a
 fresh one. Nothing here imports the submission.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -74,8 +75,17 @@ class Reply:
 def _readable_paths(course_root: Path) -> list[str]:
     """The Python installation, minus anything that belongs to the course itself."""
     paths = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")}
-    paths |= {"/usr/lib", "/lib", "/lib64", "/usr/lib64", "/etc/ld.so.cache", "/usr/share/zoneinfo",
-              "/dev/urandom", "/proc/cpuinfo", "/sys/devices/system/cpu"}  # torch sizes its thread pool
+    paths |= {
+        "/usr/lib",
+        "/lib",
+        "/lib64",
+        "/usr/lib64",
+        "/etc/ld.so.cache",
+        "/usr/share/zoneinfo",
+        "/dev/urandom",
+        "/proc/cpuinfo",
+        "/sys/devices/system/cpu",
+    }  # torch sizes its thread pool
     course = course_root.resolve()
     site_dirs = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
     for site in site_dirs:
@@ -112,9 +122,19 @@ def _children_of(pid: int) -> set[int]:
 
 
 class Sandbox:
-    def __init__(self, source: str, module: str, course_root: Path, *, call_limit: float = 5.0,
-                 run_limit: float = 60.0, memory_mb: int = 2048, preload=(), driver: Path | None = None,
-                 start_limit: float = 20.0):
+    def __init__(
+        self,
+        source: str,
+        module: str,
+        course_root: Path,
+        *,
+        call_limit: float = 5.0,
+        run_limit: float = 60.0,
+        memory_mb: int = 2048,
+        preload=(),
+        driver: Path | None = None,
+        start_limit: float = 20.0,
+    ):
         self.source = source
         self.module = module
         self.course_root = course_root
@@ -145,18 +165,36 @@ class Sandbox:
         if self.process is not None:
             return
         reply_read, reply_write = os.pipe()
-        config = {"module": self.module, "file": f"{self.module}.py", "reply_fd": reply_write,
-                  "memory_mb": self.memory_mb, "preload": self.preload,
-                  "driver": str(self.driver) if self.driver else None}
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(self.workdir), "LANG": "C.UTF-8",
-               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
-        output = open(self.output_path, "ab")
+        config = {
+            "module": self.module,
+            "file": f"{self.module}.py",
+            "reply_fd": reply_write,
+            "memory_mb": self.memory_mb,
+            "preload": self.preload,
+            "driver": str(self.driver) if self.driver else None,
+        }
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(self.workdir),
+            "LANG": "C.UTF-8",
+            "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0",
+        }
+        output = open(self.output_path, "ab")  # noqa: SIM115 - handed to the worker, closed below
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-u", str(WORKER), json.dumps(config)],
-                stdin=subprocess.PIPE, stdout=output, stderr=output, pass_fds=(reply_write,),
-                cwd=self.workdir, env=env, start_new_session=True)
+                stdin=subprocess.PIPE,
+                stdout=output,
+                stderr=output,
+                pass_fds=(reply_write,),
+                cwd=self.workdir,
+                env=env,
+                start_new_session=True,
+            )
         finally:
             output.close()
             os.close(reply_write)
@@ -182,13 +220,17 @@ class Sandbox:
             ready = self.reader.read_message(deadline)
         except wire.WireTimeout:
             self._stop()
-            self.import_error = ("importing your file did not finish in time: does it run a long loop or "
-                                 "wait for input at the top level?")
+            self.import_error = (
+                "importing your file did not finish in time: does it run a long loop or "
+                "wait for input at the top level?"
+            )
             raise ImportFailed(self.import_error) from None
         except (EOFError, wire.WireError, ValueError):
             self._stop()
-            self.import_error = ("your file ended the grading process while it was being imported "
-                                 "(os._exit, a crash, or it ran out of memory)")
+            self.import_error = (
+                "your file ended the grading process while it was being imported "
+                "(os._exit, a crash, or it ran out of memory)"
+            )
             raise ImportFailed(self.import_error) from None
         self.ready = ready
         self.sandbox_note = ready.get("sandbox", "")
@@ -282,45 +324,66 @@ class Sandbox:
             self._stop()
             if deadline == self.deadline:  # the run's limit, not the call's, ran out
                 raise RunTimeLimit(RUN_LIMIT_MESSAGE) from None
-            raise LearnerTimeout(f"{describe} did not return within {limit:g} s: an infinite loop, "
-                                 "or far too much work? It was stopped.") from None
+            raise LearnerTimeout(
+                f"{describe} did not return within {limit:g} s: an infinite loop, or far too much work? It was stopped."
+            ) from None
         except (EOFError, BrokenPipeError, wire.WireError, ValueError, OSError):
             self._stop()
-            raise WorkerCrashed(f"{describe} ended the worker process (os._exit, a crash, or it ran "
-                                f"out of the {self.memory_mb} MB memory limit)") from None
+            raise WorkerCrashed(
+                f"{describe} ended the worker process (os._exit, a crash, or it ran "
+                f"out of the {self.memory_mb} MB memory limit)"
+            ) from None
         if reply.get("id") != message["id"]:
             self._stop()
-            raise WorkerCrashed(f"{describe}: the worker's reply was out of order (did your code write to "
-                                "the grader's channel?)")
+            raise WorkerCrashed(
+                f"{describe}: the worker's reply was out of order (did your code write to the grader's channel?)"
+            )
         if not reply["ok"]:
             raise _error_from_reply(reply["error"], describe)
         return reply
 
-    def call(self, name: str, args, kwargs, *, errstate=None, timeout=None, report=False,
-             describe: str | None = None) -> Reply:
+    def call(
+        self, name: str, args, kwargs, *, errstate=None, timeout=None, report=False, describe: str | None = None
+    ) -> Reply:
         describe = describe or f"{name}(...)"
         self.require(name)
-        reply = self._request({"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs),
-                               "errstate": errstate, "report": report}, timeout, describe)
-        return Reply(reply["value"], reply.get("args", []), reply.get("kwargs", {}),
-                     reply.get("warnings", []), reply.get("seconds", 0.0))
+        reply = self._request(
+            {
+                "op": "call",
+                "name": name,
+                "args": list(args),
+                "kwargs": dict(kwargs),
+                "errstate": errstate,
+                "report": report,
+            },
+            timeout,
+            describe,
+        )
+        return Reply(
+            reply["value"],
+            reply.get("args", []),
+            reply.get("kwargs", {}),
+            reply.get("warnings", []),
+            reply.get("seconds", 0.0),
+        )
 
     def drive(self, name: str, kwargs, *, timeout=None, describe: str | None = None) -> Reply:
-        reply = self._request({"op": "drive", "name": name, "kwargs": dict(kwargs)}, timeout,
-                              describe or name)
+        reply = self._request({"op": "drive", "name": name, "kwargs": dict(kwargs)}, timeout, describe or name)
         return Reply(reply["value"], warnings=reply.get("warnings", []), seconds=reply.get("seconds", 0.0))
 
     def evaluate(self, expression: str, *, errstate=None, timeout=None, describe: str | None = None) -> Reply:
         """Evaluate a Python expression (written by the course, e.g. a visible example) in the learner's
         module namespace plus numpy as np; the value comes back as plain data, errors as for `call`."""
-        reply = self._request({"op": "eval", "expression": expression, "errstate": errstate}, timeout,
-                              describe or expression)
+        reply = self._request(
+            {"op": "eval", "expression": expression, "errstate": errstate}, timeout, describe or expression
+        )
         return Reply(reply["value"], warnings=reply.get("warnings", []), seconds=reply.get("seconds", 0.0))
 
 
-
 def _missing_message(name: str) -> str:
-    return f"{name} is not defined in your file (check its spelling, and that it is not indented inside another function)"
+    return (
+        f"{name} is not defined in your file (check its spelling, and that it is not indented inside another function)"
+    )
 
 
 def _import_message(error: dict) -> str:
@@ -329,7 +392,9 @@ def _import_message(error: dict) -> str:
         code = f": {error['code']}" if error.get("code") else ""
         return f"your file has a syntax error at line {error.get('line')} ({error.get('text')}){code}; fix it and submit again"
     if kind == "exit":
-        return "your file called sys.exit() (or exit()) while being imported, so nothing could be graded; remove that call"
+        return (
+            "your file called sys.exit() (or exit()) while being imported, so nothing could be graded; remove that call"
+        )
     where = f" ({error['where'][-1]})" if error.get("where") else ""
     return f"importing your file raised {error.get('type')}: {error.get('text')}{where}"
 
@@ -344,12 +409,16 @@ def _error_from_reply(error: dict, describe: str) -> LearnerError:
     text = error.get("text", "")
     where = f" (your file, {error['where'][-1]})" if error.get("where") else ""
     if type_name == "NotImplementedError":
-        return LearnerException(f"{describe} is not implemented yet: it raises NotImplementedError", type_name,
-                                error.get("bases", []))
+        return LearnerException(
+            f"{describe} is not implemented yet: it raises NotImplementedError", type_name, error.get("bases", [])
+        )
     if type_name == "SystemExit":
         return LearnerException(f"{describe} called sys.exit(): a function should return its result", type_name, [])
     if type_name == "FloatingPointError":
-        return LearnerException(f"{describe} is not numerically stable: numpy reported '{text}'. "
-                                f"Rewrite the computation so that nothing overflows{where}", type_name,
-                                error.get("bases", []))
+        return LearnerException(
+            f"{describe} is not numerically stable: numpy reported '{text}'. "
+            f"Rewrite the computation so that nothing overflows{where}",
+            type_name,
+            error.get("bases", []),
+        )
     return LearnerException(f"{describe} raised {type_name}: {text}{where}", type_name, error.get("bases", []))

@@ -11,6 +11,7 @@ say what was called and which property failed, never the expected values.
         got = learner.call("relu", x)
         check_array(got, ref.relu(x), "relu(x) with x of shape (3, 5)")
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -58,19 +59,22 @@ class Learner:
         self._sandbox = sandbox
 
     def call(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs):
-        return self.call_report(name, *args, _errstate=_errstate, _timeout=_timeout, _describe=_describe,
-                                **kwargs).value
+        return self.call_report(
+            name, *args, _errstate=_errstate, _timeout=_timeout, _describe=_describe, **kwargs
+        ).value
 
     def call_report(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs) -> Reply:
         describe = _describe or f"{name}(...)"
-        return self._sandbox.call(name, args, kwargs, errstate=_errstate, timeout=_timeout, report=True,
-                                  describe=describe)
+        return self._sandbox.call(
+            name, args, kwargs, errstate=_errstate, timeout=_timeout, report=True, describe=describe
+        )
 
     def drive(self, driver: str, _timeout=None, _describe=None, **kwargs):
         return self._sandbox.drive(driver, kwargs, timeout=_timeout, describe=_describe).value
 
 
 # -- checks ------------------------------------------------------------------
+
 
 def _type_name(value) -> str:
     if isinstance(value, Unsupported):
@@ -108,8 +112,10 @@ def check_array(got, expected, what: str, *, rtol=None, atol=None, input_dtype=n
     expected_finite = np.isfinite(expected64)
     if not np.all(np.isfinite(got64[expected_finite])):
         bad = int(np.sum(~np.isfinite(got64[expected_finite])))
-        raise Feedback(f"{what} returned {bad} NaN or infinite value(s) where a finite number was expected: "
-                       "is a computation overflowing?")
+        raise Feedback(
+            f"{what} returned {bad} NaN or infinite value(s) where a finite number was expected: "
+            "is a computation overflowing?"
+        )
     rtol, atol = _tolerances(input_dtype, rtol, atol)
     close = np.isclose(got64, expected64, rtol=rtol, atol=atol, equal_nan=True)
     if not np.all(close):
@@ -120,7 +126,7 @@ def check_array(got, expected, what: str, *, rtol=None, atol=None, input_dtype=n
 
 def as_number(got, what: str) -> float:
     """A scalar result: a Python number, a numpy scalar or a 0-d array."""
-    if isinstance(got, bool) or isinstance(got, Unsupported) or isinstance(got, str) or got is None:
+    if isinstance(got, bool | Unsupported | str) or got is None:
         raise Feedback(f"{what} returned a {_type_name(got)}; it should return a number")
     if isinstance(got, np.ndarray):
         if got.shape != ():
@@ -161,19 +167,25 @@ def check_gradient(got, f, x, what: str, advice: str = "") -> None:
     """The learner's gradient `got` against central differences of the reference function f at x."""
     expected = central_difference(f, x)
     got = as_array(got, what)
-    if got.shape != expected.shape or not np.allclose(got.astype(np.float64), expected, rtol=FD_RTOL,
-                                                      atol=FD_ATOL):
-        raise Feedback(f"{what} does not match the gradient estimated by central differences "
-                       f"(tolerance rtol={FD_RTOL:g}, atol={FD_ATOL:g}){advice}")
+    if got.shape != expected.shape or not np.allclose(got.astype(np.float64), expected, rtol=FD_RTOL, atol=FD_ATOL):
+        raise Feedback(
+            f"{what} does not match the gradient estimated by central differences "
+            f"(tolerance rtol={FD_RTOL:g}, atol={FD_ATOL:g}){advice}"
+        )
 
 
 def check_unchanged(before, after, what: str, name: str = "its input") -> None:
     """The learner's function must not modify what it was given."""
     if isinstance(before, np.ndarray):
-        if not (isinstance(after, np.ndarray) and after.shape == before.shape
-                and np.array_equal(after, before, equal_nan=True)):
-            raise Feedback(f"{what} modified {name}: a function must build a new array and leave its inputs "
-                           "alone (use np.maximum(x, 0) rather than x[x < 0] = 0)")
+        if not (
+            isinstance(after, np.ndarray)
+            and after.shape == before.shape
+            and np.array_equal(after, before, equal_nan=True)
+        ):
+            raise Feedback(
+                f"{what} modified {name}: a function must build a new array and leave its inputs "
+                "alone (use np.maximum(x, 0) rather than x[x < 0] = 0)"
+            )
     elif isinstance(before, (list, tuple)):
         if not isinstance(after, (list, tuple)) or len(after) != len(before):
             raise Feedback(f"{what} modified {name} (its length changed)")

@@ -9,6 +9,7 @@ becomes {"__unsupported__": "<type name>"} and is judged as a wrong type.
 This module is imported by the worker before it is confined, so it must not
 import anything from the project.
 """
+
 from __future__ import annotations
 
 import io

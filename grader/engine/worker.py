@@ -10,13 +10,14 @@ reference.
 Requests arrive on the original stdin, replies leave on a private pipe; the
 learner's own stdout and stderr go to a file the judge shows, truncated.
 """
+
 import json
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves this folder out
-import confine  # noqa: E402 - local to this folder
+import confine
 
 config = json.loads(sys.argv[1])
 network = confine.isolate_network()  # first: unshare needs a single-threaded process
@@ -59,7 +60,7 @@ def _learner_frames(tb, learner_file):
 def _describe_exception(error: BaseException, learner_file: str) -> dict:
     try:
         text = str(error)
-    except Exception:  # a learner's exception whose __str__ itself fails
+    except Exception:  # noqa: BLE001 - a learner's exception whose __str__ itself fails
         text = ""
     builtin_bases = [c.__name__ for c in type(error).__mro__ if c.__module__ == "builtins"]
     return {
@@ -78,8 +79,13 @@ def _import_submission(path: str, name: str):
     try:
         spec.loader.exec_module(module)
     except SyntaxError as error:
-        return None, {"kind": "syntax", "type": type(error).__name__, "text": str(error.msg),
-                      "line": error.lineno, "code": (error.text or "").strip()[:200]}
+        return None, {
+            "kind": "syntax",
+            "type": type(error).__name__,
+            "text": str(error.msg),
+            "line": error.lineno,
+            "code": (error.text or "").strip()[:200],
+        }
     except SystemExit as error:
         return None, {"kind": "exit", "type": "SystemExit", "text": str(error.code)}
     except BaseException as error:  # noqa: BLE001 - anything the learner's import does
@@ -101,7 +107,7 @@ def _evaluator(module, expression):
     namespace["np"] = np
     if "torch" in sys.modules:
         namespace.setdefault("torch", sys.modules["torch"])
-    return lambda: eval(compile(expression, "<example>", "eval"), namespace)  # noqa: S307 - the judge's text
+    return lambda: eval(compile(expression, "<example>", "eval"), namespace)
 
 
 def _run(target, args, kwargs, errstate, learner_file):
@@ -133,8 +139,13 @@ def main():
     sys.path[:] = [p for p in sys.path if p and not p.startswith(os.path.dirname(os.path.abspath(__file__)))]
     learner_file = os.path.join(workdir, config["file"])
     module, failure = _import_submission(learner_file, config["module"])
-    ready = {"ok": module is not None, "error": failure, "sandbox": sandbox, "network": network,
-             "functions": _defined_names(module) if module else []}
+    ready = {
+        "ok": module is not None,
+        "error": failure,
+        "sandbox": sandbox,
+        "network": network,
+        "functions": _defined_names(module) if module else [],
+    }
     wire.write_message(reply_fd, ready)
     if module is None:
         return
@@ -161,11 +172,16 @@ def main():
         try:
             message = wire.pack(reply)
         except BaseException as error:  # noqa: BLE001 - a returned value that will not serialise
-            message = wire.pack({"id": request["id"], "ok": False,
-                                 "error": {"kind": "unserialisable", "text": f"{type(error).__name__}: {error}"[:300]}})
+            message = wire.pack(
+                {
+                    "id": request["id"],
+                    "ok": False,
+                    "error": {"kind": "unserialisable", "text": f"{type(error).__name__}: {error}"[:300]},
+                }
+            )
         data = memoryview(message)
         while data:
-            data = data[os.write(reply_fd, data):]
+            data = data[os.write(reply_fd, data) :]
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 Plain data in (grader.service.quiz objects and dicts), text out; every learner-written or
 course-written string goes through rich.Text, so brackets are never read as markup.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -13,8 +14,10 @@ from rich.text import Text
 
 from grader.render.terminal import FAIL, PASS, console
 
-NO_KEYS = ("This copy of the course has no answer keys: your answers are recorded and your instructor "
-           "scores them (no explanations here).")
+NO_KEYS = (
+    "This copy of the course has no answer keys: your answers are recorded and your instructor "
+    "scores them (no explanations here)."
+)
 FIRST_ATTEMPTS = "your quiz score counts first attempts"
 
 
@@ -22,8 +25,9 @@ def _prose(out, text: str, indent: int = 0, hanging: int = 0, style: str = "") -
     """Wrapped to the console's width, indented, without rich's padding to the full width."""
     width = max(out.width - 1, 40)
     for paragraph in text.split("\n"):
-        lines = textwrap.wrap(paragraph, width=width, initial_indent=" " * indent,
-                              subsequent_indent=" " * (indent + hanging)) or [""]
+        lines = textwrap.wrap(
+            paragraph, width=width, initial_indent=" " * indent, subsequent_indent=" " * (indent + hanging)
+        ) or [""]
         out.print(Text("\n".join(lines), style=style), soft_wrap=True)
 
 
@@ -45,16 +49,33 @@ def quiz_list(report: dict, stream=None) -> None:
     out = console(stream)
     out.print(Text(f"Quizzes of {report['student']}", style="bold"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column, justify in (("ch.", "right"), ("quiz", "left"), ("title", "left"), ("questions", "left"),
-                            ("score", "right"), ("answered", "right")):
+    for column, justify in (
+        ("ch.", "right"),
+        ("quiz", "left"),
+        ("title", "left"),
+        ("questions", "left"),
+        ("score", "right"),
+        ("answered", "right"),
+    ):
         table.add_column(column, justify=justify, no_wrap=column != "title")
     for row in report["quizzes"]:
-        table.add_row(str(row["chapter"]), row["quiz"], Text(row["title"]), _ids(row["question_ids"]),
-                      _score(row["score"], row["questions"]), f"{row['answered']}/{row['questions']}")
+        table.add_row(
+            str(row["chapter"]),
+            row["quiz"],
+            Text(row["title"]),
+            _ids(row["question_ids"]),
+            _score(row["score"], row["questions"]),
+            f"{row['answered']}/{row['questions']}",
+        )
     out.print(table)
     if report["scored"]:
-        out.print(Text("Score: questions right at the first attempt. "
-                       "Answer one with `grade quiz neurons` (or by chapter: `grade quiz 1`).", style="dim"))
+        out.print(
+            Text(
+                "Score: questions right at the first attempt. "
+                "Answer one with `grade quiz neurons` (or by chapter: `grade quiz 1`).",
+                style="dim",
+            )
+        )
     else:
         out.print(Text(NO_KEYS, style="yellow"))
 
@@ -62,12 +83,19 @@ def quiz_list(report: dict, stream=None) -> None:
 def intro(quiz, student: str, before, scored: bool, stream=None) -> None:
     """The heading of an interactive quiz; `before` is the QuizScore before this round."""
     out = console(stream)
-    out.print(Text(f"{quiz.id} — {quiz.title} (chapter {quiz.chapter}), {len(quiz.questions)} questions",
-                   style="bold"), Text(f"   student: {student}", style="dim"))
+    out.print(
+        Text(f"{quiz.id} — {quiz.title} (chapter {quiz.chapter}), {len(quiz.questions)} questions", style="bold"),
+        Text(f"   student: {student}", style="dim"),
+    )
     if before.answered:
-        score = (f"your score is {_score(before.score, before.questions)}; " if scored else "")
-        out.print(Text(f"You answered this quiz before: {score}new answers are recorded as later attempts "
-                       f"and {FIRST_ATTEMPTS}.", style="dim"))
+        score = f"your score is {_score(before.score, before.questions)}; " if scored else ""
+        out.print(
+            Text(
+                f"You answered this quiz before: {score}new answers are recorded as later attempts "
+                f"and {FIRST_ATTEMPTS}.",
+                style="dim",
+            )
+        )
     if not scored:
         out.print(Text(NO_KEYS, style="yellow"))
 
@@ -137,26 +165,43 @@ def summary(report: dict, stream=None) -> None:
     out.print()
     round_, questions = report["round"], report["questions"]
     if not report["scored"]:
-        out.print(Text(f"{round_['answers']} answer(s) recorded for {report['quiz']} "
-                       f"({report['answered']}/{questions} questions answered so far). "
-                       "Your instructor scores them: this copy of the course has no answer keys.", style="bold"))
+        out.print(
+            Text(
+                f"{round_['answers']} answer(s) recorded for {report['quiz']} "
+                f"({report['answered']}/{questions} questions answered so far). "
+                "Your instructor scores them: this copy of the course has no answer keys.",
+                style="bold",
+            )
+        )
         return
     this_round = f"This round: {round_['right']}/{round_['answers']} right."
-    out.print(Text(f"{this_round}   Quiz score (right at the first attempt): "
-                   f"{_score(report['score'], questions)}", style="bold"))
+    out.print(
+        Text(
+            f"{this_round}   Quiz score (right at the first attempt): {_score(report['score'], questions)}",
+            style="bold",
+        )
+    )
     if round_["repeats"]:
-        out.print(Text(f"{round_['repeats']} answer(s) were later attempts: recorded, but {FIRST_ATTEMPTS}.",
-                       style="dim"))
+        out.print(
+            Text(f"{round_['repeats']} answer(s) were later attempts: recorded, but {FIRST_ATTEMPTS}.", style="dim")
+        )
     if report["answered"] < questions:
-        out.print(Text(f"Answered so far: {report['answered']}/{questions} questions; "
-                       f"`grade quiz {report['quiz']}` asks them all.", style="dim"))
+        out.print(
+            Text(
+                f"Answered so far: {report['answered']}/{questions} questions; "
+                f"`grade quiz {report['quiz']}` asks them all.",
+                style="dim",
+            )
+        )
 
 
 def answers(report: dict, answered: list, stream=None) -> None:
     """A non-interactive round: one verdict per answer, with its explanation, then the summary."""
     out = console(stream)
-    out.print(Text(f"{report['quiz']} — {report['title']} (chapter {report['chapter']})", style="bold"),
-              Text(f"   student: {report['student']}", style="dim"))
+    out.print(
+        Text(f"{report['quiz']} — {report['title']} (chapter {report['chapter']})", style="bold"),
+        Text(f"   student: {report['student']}", style="dim"),
+    )
     if not report["scored"]:
         out.print(Text(NO_KEYS, style="yellow"))
     for item in answered:

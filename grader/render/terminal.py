@@ -1,4 +1,5 @@
 """Turning plain results into what a person reads: tables (rich) or JSON."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,10 @@ def _points(value: float) -> str:
 def submission(result, exercise, stream=None) -> None:
     """The learner's view of a graded run: one row per function, then the total."""
     out = console(stream)
-    out.print(Text(f"{exercise.slug} — {exercise.title} (chapter {exercise.chapter})", style="bold"),
-              Text(f"   student: {result.student}", style="dim"))
+    out.print(
+        Text(f"{exercise.slug} — {exercise.title} (chapter {exercise.chapter})", style="bold"),
+        Text(f"   student: {result.student}", style="dim"),
+    )
     if result.message:
         out.print(Text(f"{FAIL} {result.message}", style="red"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -48,16 +51,22 @@ def submission(result, exercise, stream=None) -> None:
         if result.message and messages == [result.message]:
             messages = []  # already said once above the table
         shown = messages[:2] + ([f"(and {len(messages) - 2} more)"] if len(messages) > 2 else [])
-        table.add_row(Text(PASS if ok else FAIL, style="green" if ok else "red"), function,
-                      f"{_points(earned)}/{_points(available)}", "\n".join(shown))
+        table.add_row(
+            Text(PASS if ok else FAIL, style="green" if ok else "red"),
+            function,
+            f"{_points(earned)}/{_points(available)}",
+            "\n".join(shown),
+        )
     if result.tests:
         out.print(table)
     style = "bold green" if result.status == "passed" else "bold yellow"
     recorded = f" — recorded as submission #{result.submission_id}" if result.submission_id else ""
     official = "" if result.official else " (practice run: the official grade comes from your instructor)"
     # soft_wrap: lines holding a command are never broken by us; the terminal wraps them
-    out.print(Text(f"Score: {_points(result.score)}/{_points(result.max_score)}{recorded}{official}", style=style),
-              soft_wrap=True)
+    out.print(
+        Text(f"Score: {_points(result.score)}/{_points(result.max_score)}{recorded}{official}", style=style),
+        soft_wrap=True,
+    )
     if result.status != "passed":
         out.print(Text(f"Stuck? `grade hint {exercise.slug}` gives a hint.", style="dim"), soft_wrap=True)
     note = result.sandbox.get("filesystem", "")
@@ -72,14 +81,28 @@ def status(student: str, rows: list[dict], next_step: str, quizzes: list[dict], 
     out = console(stream)
     out.print(Text(f"Progress of {student}", style="bold"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    for column, justify in (("", "left"), ("ch.", "right"), ("exercise", "left"), ("title", "left"),
-                            ("best", "right"), ("tries", "right")):
+    for column, justify in (
+        ("", "left"),
+        ("ch.", "right"),
+        ("exercise", "left"),
+        ("title", "left"),
+        ("best", "right"),
+        ("tries", "right"),
+    ):
         table.add_column(column, justify=justify, no_wrap=column != "title")
     for row in rows:
         mark = PASS if row["complete"] else ("…" if row["attempts"] else " ")
-        best = f"{_points(row['best_score'])}/{_points(row['max_score'])}" if row["attempts"] else f"-/{row['max_score']}"
-        table.add_row(Text(mark, style="green" if row["complete"] else "yellow"), str(row["chapter"]),
-                      row["exercise"], row["title"], best, str(row["attempts"]))
+        best = (
+            f"{_points(row['best_score'])}/{_points(row['max_score'])}" if row["attempts"] else f"-/{row['max_score']}"
+        )
+        table.add_row(
+            Text(mark, style="green" if row["complete"] else "yellow"),
+            str(row["chapter"]),
+            row["exercise"],
+            row["title"],
+            best,
+            str(row["attempts"]),
+        )
     out.print(table)
     if quizzes:
         quiz_table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -87,8 +110,7 @@ def status(student: str, rows: list[dict], next_step: str, quizzes: list[dict], 
             quiz_table.add_column(column, justify=justify)
         for quiz in quizzes:
             score = "-" if quiz["score"] is None else f"{quiz['score']}/{quiz['questions']}"
-            quiz_table.add_row(quiz["quiz"], quiz["title"], score,
-                               f"{quiz['answered']}/{quiz['questions']}")
+            quiz_table.add_row(quiz["quiz"], quiz["title"], score, f"{quiz['answered']}/{quiz['questions']}")
         out.print(quiz_table)
     total = sum(r["best_score"] for r in rows)
     available = sum(r["max_score"] for r in rows)
@@ -122,20 +144,29 @@ def example_run(result, exercise, file_shown: str, stream=None) -> None:
         for test in result.tests:
             message = test.message
             if message.startswith(test.name + " "):
-                message = message[len(test.name) + 1:]  # the call is already in its own column
-            table.add_row(Text(PASS if test.passed else FAIL, style="green" if test.passed else "red"),
-                          test.function, test.name, message)
+                message = message[len(test.name) + 1 :]  # the call is already in its own column
+            table.add_row(
+                Text(PASS if test.passed else FAIL, style="green" if test.passed else "red"),
+                test.function,
+                test.name,
+                message,
+            )
         out.print(table)
     passed = sum(t.passed for t in result.tests)
     style = "bold green" if result.status == "passed" else "bold yellow"
-    out.print(Text(f"Examples passed: {passed}/{len(result.tests)} — a practice check: nothing was recorded.",
-                   style=style))
+    out.print(
+        Text(f"Examples passed: {passed}/{len(result.tests)} — a practice check: nothing was recorded.", style=style)
+    )
     if result.status == "passed":
-        out.print(Text(f"Next: `grade submit {exercise.slug} --file {file_shown}` for your grade (hidden tests).",
-                       style="bold"))
+        out.print(
+            Text(
+                f"Next: `grade submit {exercise.slug} --file {file_shown}` for your grade (hidden tests).", style="bold"
+            )
+        )
     else:
-        out.print(Text(f"Fix the {FAIL} rows and check again; `grade hint {exercise.slug}` if you are stuck.",
-                       style="dim"))
+        out.print(
+            Text(f"Fix the {FAIL} rows and check again; `grade hint {exercise.slug}` if you are stuck.", style="dim")
+        )
     if result.output.strip():
         out.print(Text("Your code printed:", style="dim"))
         out.print(Text(result.output.rstrip(), style="dim"))

@@ -8,6 +8,7 @@ HTML page is built by `grader.reports.html`.
 Only official submissions count (practice runs from a learners' copy never do). An exercise's score
 is the learner's best; a quiz's score is the number of questions right at the first attempt.
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,8 +54,10 @@ def resolve_sort(column: str) -> str:
 
 # ---------------------------------------------------------------- the class table
 
-def class_report(database, sort: str = "student", reverse: bool = False, limit: int | None = None,
-                 details: bool = False) -> dict:
+
+def class_report(
+    database, sort: str = "student", reverse: bool = False, limit: int | None = None, details: bool = False
+) -> dict:
     """Students x exercises and quizzes, totals, completion and rank; class statistics per exercise and
     quiz and the distribution of totals. `details` adds the hardest tests and questions (for HTML)."""
     from db import queries
@@ -73,26 +76,51 @@ def class_report(database, sort: str = "student", reverse: bool = False, limit: 
     sizes = {q.id: len(q.questions) for q in quizzes}
     learners = queries.count_learners(database)
     report = {
-        "report": "class", "basis": "best official submission per exercise; quizzes: right at the first attempt",
-        "sort": sort, "descending": descending != reverse, "learners": learners,
-        "max_exercises": sum(points.values()), "max_quizzes": sum(sizes.values()),
+        "report": "class",
+        "basis": "best official submission per exercise; quizzes: right at the first attempt",
+        "sort": sort,
+        "descending": descending != reverse,
+        "learners": learners,
+        "max_exercises": sum(points.values()),
+        "max_quizzes": sum(sizes.values()),
         "max_total": sum(points.values()) + sum(sizes.values()),
-        "exercises": [{"exercise": e.slug, "chapter": e.chapter, "title": e.title, "points": float(e.points),
-                       "learners": exercise_stats[e.slug].learners if e.slug in exercise_stats else 0,
-                       "complete": exercise_stats[e.slug].complete if e.slug in exercise_stats else 0,
-                       "mean_best": _round(exercise_stats[e.slug].mean_best) if e.slug in exercise_stats else None,
-                       "submissions": exercise_stats[e.slug].submissions if e.slug in exercise_stats else 0}
-                      for e in exercises],
-        "quizzes": [{"quiz": q.id, "chapter": q.chapter, "title": q.title, "questions": sizes[q.id],
-                     "learners": quiz_stats[q.id].learners if q.id in quiz_stats else 0,
-                     "mean_score": _round(quiz_stats[q.id].mean_score) if q.id in quiz_stats else None}
-                    for q in quizzes],
-        "rows": [{"student": row.student, "rank": row.rank,
-                  **{slug: _round(value) for slug, value in row.exercises.items()},
-                  **{f"quiz:{quiz}": value for quiz, value in row.quizzes.items()},
-                  "exercises": _round(row.exercise_total), "quizzes": row.quiz_total, "total": _round(row.total),
-                  "complete": row.complete}
-                 for row in rows],
+        "exercises": [
+            {
+                "exercise": e.slug,
+                "chapter": e.chapter,
+                "title": e.title,
+                "points": float(e.points),
+                "learners": exercise_stats[e.slug].learners if e.slug in exercise_stats else 0,
+                "complete": exercise_stats[e.slug].complete if e.slug in exercise_stats else 0,
+                "mean_best": _round(exercise_stats[e.slug].mean_best) if e.slug in exercise_stats else None,
+                "submissions": exercise_stats[e.slug].submissions if e.slug in exercise_stats else 0,
+            }
+            for e in exercises
+        ],
+        "quizzes": [
+            {
+                "quiz": q.id,
+                "chapter": q.chapter,
+                "title": q.title,
+                "questions": sizes[q.id],
+                "learners": quiz_stats[q.id].learners if q.id in quiz_stats else 0,
+                "mean_score": _round(quiz_stats[q.id].mean_score) if q.id in quiz_stats else None,
+            }
+            for q in quizzes
+        ],
+        "rows": [
+            {
+                "student": row.student,
+                "rank": row.rank,
+                **{slug: _round(value) for slug, value in row.exercises.items()},
+                **{f"quiz:{quiz}": value for quiz, value in row.quizzes.items()},
+                "exercises": _round(row.exercise_total),
+                "quizzes": row.quiz_total,
+                "total": _round(row.total),
+                "complete": row.complete,
+            }
+            for row in rows
+        ],
         "distribution": queries.score_distribution(database, points, sizes),
     }
     if details:
@@ -102,8 +130,16 @@ def class_report(database, sort: str = "student", reverse: bool = False, limit: 
 
 
 def class_columns(report: dict) -> list[str]:
-    return ["student", "rank", *(e["exercise"] for e in report["exercises"]),
-            *(f"quiz:{q['quiz']}" for q in report["quizzes"]), "exercises", "quizzes", "total", "complete"]
+    return [
+        "student",
+        "rank",
+        *(e["exercise"] for e in report["exercises"]),
+        *(f"quiz:{q['quiz']}" for q in report["quizzes"]),
+        "exercises",
+        "quizzes",
+        "total",
+        "complete",
+    ]
 
 
 def hardest_tests(database, limit: int = 10, basis: str = "best") -> list[dict]:
@@ -124,19 +160,34 @@ def hardest_questions(database, limit: int = 10) -> list[dict]:
 
 
 def _test_dict(t) -> dict:
-    return {"exercise": t.exercise, "test": t.test, "function": t.function, "points": t.max_points,
-            "learners": t.learners, "failing": t.failing,
-            "failing_share": round(t.failing / t.learners, 4) if t.learners else 0.0,
-            "top_message": t.top_message, "top_message_count": t.top_count}
+    return {
+        "exercise": t.exercise,
+        "test": t.test,
+        "function": t.function,
+        "points": t.max_points,
+        "learners": t.learners,
+        "failing": t.failing,
+        "failing_share": round(t.failing / t.learners, 4) if t.learners else 0.0,
+        "top_message": t.top_message,
+        "top_message_count": t.top_count,
+    }
 
 
 def _question_dict(s) -> dict:
-    return {"question": s.question_id, "quiz": s.quiz, "answered": s.answered, "right": s.right,
-            "judged": s.judged, "right_share": round(s.right / s.judged, 4) if s.judged else None,
-            "top_wrong": s.top_wrong, "top_wrong_count": s.top_wrong_count}
+    return {
+        "question": s.question_id,
+        "quiz": s.quiz,
+        "answered": s.answered,
+        "right": s.right,
+        "judged": s.judged,
+        "right_share": round(s.right / s.judged, 4) if s.judged else None,
+        "top_wrong": s.top_wrong,
+        "top_wrong_count": s.top_wrong_count,
+    }
 
 
 # ---------------------------------------------------------------- one exercise, one quiz, one learner
+
 
 def exercise_report(database, slug: str, basis: str = "best") -> dict:
     """Per hidden test: how many learners fail it on their best (or latest) official submission, and
@@ -147,14 +198,20 @@ def exercise_report(database, slug: str, basis: str = "best") -> dict:
     exercise = get_exercise(slug)
     tests = queries.test_failures(database, exercise.slug, basis=basis)
     runs = queries.run_failures(database, exercise.slug, basis=basis).get(exercise.slug)
-    return {"report": "exercise", "exercise": exercise.slug, "title": exercise.title, "chapter": exercise.chapter,
-            "points": float(exercise.points), "basis": basis,
-            "header": f"{exercise.slug} — {exercise.title}: per hidden test, on each learner's {basis} "
-                      "official submission",
-            "learners": runs.learners if runs else 0,
-            "errors": runs.errors if runs else 0,
-            "top_error": runs.top_message if runs else "", "top_error_count": runs.top_count if runs else 0,
-            "tests": [_test_dict(t) for t in tests]}
+    return {
+        "report": "exercise",
+        "exercise": exercise.slug,
+        "title": exercise.title,
+        "chapter": exercise.chapter,
+        "points": float(exercise.points),
+        "basis": basis,
+        "header": f"{exercise.slug} — {exercise.title}: per hidden test, on each learner's {basis} official submission",
+        "learners": runs.learners if runs else 0,
+        "errors": runs.errors if runs else 0,
+        "top_error": runs.top_message if runs else "",
+        "top_error_count": runs.top_count if runs else 0,
+        "tests": [_test_dict(t) for t in tests],
+    }
 
 
 def find_quiz(chapter: str):
@@ -165,8 +222,10 @@ def find_quiz(chapter: str):
     names = [q.id for q in quizzes]
     close = difflib.get_close_matches(chapter, names, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
-    raise UsageProblem(f"there is no quiz '{chapter}'; {hint}give a quiz name or chapter number: "
-                       + ", ".join(f"{q.chapter} {q.id}" for q in quizzes))
+    raise UsageProblem(
+        f"there is no quiz '{chapter}'; {hint}give a quiz name or chapter number: "
+        + ", ".join(f"{q.chapter} {q.id}" for q in quizzes)
+    )
 
 
 def _answer_text(question, answer: str) -> str:
@@ -185,15 +244,33 @@ def quiz_report(database, chapter: str) -> dict:
     questions = []
     for question in quiz.questions:
         s = stats.get(question.id)
-        row = _question_dict(s) if s else {"question": question.id, "quiz": quiz.id, "answered": 0, "right": 0,
-                                            "judged": 0, "right_share": None, "top_wrong": "", "top_wrong_count": 0}
+        row = (
+            _question_dict(s)
+            if s
+            else {
+                "question": question.id,
+                "quiz": quiz.id,
+                "answered": 0,
+                "right": 0,
+                "judged": 0,
+                "right_share": None,
+                "top_wrong": "",
+                "top_wrong_count": 0,
+            }
+        )
         row["text"] = question.text
         row["kind"] = question.kind
         row["top_wrong_text"] = _answer_text(question, row["top_wrong"])
         questions.append(row)
-    return {"report": "quiz", "quiz": quiz.id, "chapter": quiz.chapter, "title": quiz.title,
-            "header": f"Quiz {quiz.id} (chapter {quiz.chapter}) — {quiz.title}: each learner's first attempt",
-            "learners": max((q["answered"] for q in questions), default=0), "questions": questions}
+    return {
+        "report": "quiz",
+        "quiz": quiz.id,
+        "chapter": quiz.chapter,
+        "title": quiz.title,
+        "header": f"Quiz {quiz.id} (chapter {quiz.chapter}) — {quiz.title}: each learner's first attempt",
+        "learners": max((q["answered"] for q in questions), default=0),
+        "questions": questions,
+    }
 
 
 def student_report(database, name: str) -> dict:
@@ -207,19 +284,43 @@ def student_report(database, name: str) -> dict:
         raise UsageProblem(f"there is no learner '{name}' in this database; {hint}`grade report` lists them all")
     submissions, answers = history
     best = {slug: p.best_score for slug, p in queries.progress(database, name, official_only=True).items()}
-    return {"report": "student", "student": name,
-            "best": [{"exercise": e.slug, "best": best.get(e.slug), "points": float(e.points)} for e in load_manifest()],
-            "submissions": [{"id": s.id, "at": s.submitted_at.isoformat(sep=" ", timespec="seconds"),
-                             "exercise": s.exercise, "score": s.score, "max_score": s.max_score, "status": s.status,
-                             "tests_passed": s.tests_passed, "tests": s.tests, "message": s.message,
-                             "duration": s.duration, "official": s.official, "origin": s.origin}
-                            for s in submissions],
-            "answers": [{"at": a.answered_at.isoformat(sep=" ", timespec="seconds"), "quiz": a.quiz,
-                         "question": a.question_id, "answer": a.answer, "correct": a.correct, "attempt": a.attempt}
-                        for a in answers]}
+    return {
+        "report": "student",
+        "student": name,
+        "best": [{"exercise": e.slug, "best": best.get(e.slug), "points": float(e.points)} for e in load_manifest()],
+        "submissions": [
+            {
+                "id": s.id,
+                "at": s.submitted_at.isoformat(sep=" ", timespec="seconds"),
+                "exercise": s.exercise,
+                "score": s.score,
+                "max_score": s.max_score,
+                "status": s.status,
+                "tests_passed": s.tests_passed,
+                "tests": s.tests,
+                "message": s.message,
+                "duration": s.duration,
+                "official": s.official,
+                "origin": s.origin,
+            }
+            for s in submissions
+        ],
+        "answers": [
+            {
+                "at": a.answered_at.isoformat(sep=" ", timespec="seconds"),
+                "quiz": a.quiz,
+                "question": a.question_id,
+                "answer": a.answer,
+                "correct": a.correct,
+                "attempt": a.attempt,
+            }
+            for a in answers
+        ],
+    }
 
 
 # ---------------------------------------------------------------- CSV
+
 
 def _cell(value) -> str:
     if value is None:
@@ -243,8 +344,16 @@ def to_csv(report: dict) -> str:
         for row in report["rows"]:
             writer.writerow([_cell(row[c]) for c in columns])
     elif kind == "exercise":
-        columns = ["test", "function", "points", "learners", "failing", "failing_share", "top_message",
-                   "top_message_count"]
+        columns = [
+            "test",
+            "function",
+            "points",
+            "learners",
+            "failing",
+            "failing_share",
+            "top_message",
+            "top_message_count",
+        ]
         writer.writerow(["exercise", "basis", *columns])
         for test in report["tests"]:
             writer.writerow([report["exercise"], report["basis"], *(_cell(test[c]) for c in columns)])
@@ -254,15 +363,65 @@ def to_csv(report: dict) -> str:
         for question in report["questions"]:
             writer.writerow([_cell(question[c]) for c in columns])
     else:
-        writer.writerow(["kind", "at", "exercise", "question", "score", "max_score", "status", "tests_passed",
-                         "tests", "official", "origin", "submission_id", "answer", "correct", "attempt"])
+        writer.writerow(
+            [
+                "kind",
+                "at",
+                "exercise",
+                "question",
+                "score",
+                "max_score",
+                "status",
+                "tests_passed",
+                "tests",
+                "official",
+                "origin",
+                "submission_id",
+                "answer",
+                "correct",
+                "attempt",
+            ]
+        )
         for s in report["submissions"]:
-            writer.writerow(["submission", s["at"], s["exercise"], "", _cell(s["score"]), _cell(s["max_score"]),
-                             s["status"], s["tests_passed"], s["tests"], _cell(s["official"]), s["origin"], s["id"],
-                             "", "", ""])
+            writer.writerow(
+                [
+                    "submission",
+                    s["at"],
+                    s["exercise"],
+                    "",
+                    _cell(s["score"]),
+                    _cell(s["max_score"]),
+                    s["status"],
+                    s["tests_passed"],
+                    s["tests"],
+                    _cell(s["official"]),
+                    s["origin"],
+                    s["id"],
+                    "",
+                    "",
+                    "",
+                ]
+            )
         for a in report["answers"]:
-            writer.writerow(["answer", a["at"], a["quiz"], a["question"], "", "", "", "", "", "", "", "",
-                             a["answer"], _cell(a["correct"]), a["attempt"]])
+            writer.writerow(
+                [
+                    "answer",
+                    a["at"],
+                    a["quiz"],
+                    a["question"],
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    a["answer"],
+                    _cell(a["correct"]),
+                    a["attempt"],
+                ]
+            )
     return out.getvalue()
 
 
@@ -270,8 +429,14 @@ def gradebook_csv(database) -> str:
     """One row per learner: best score per exercise, first-attempt score per quiz, then totals.
     Work never attempted counts 0."""
     report = class_report(database, sort="student")
-    columns = ["student", *(e["exercise"] for e in report["exercises"]),
-               *(f"quiz:{q['quiz']}" for q in report["quizzes"]), "exercises", "quizzes", "total"]
+    columns = [
+        "student",
+        *(e["exercise"] for e in report["exercises"]),
+        *(f"quiz:{q['quiz']}" for q in report["quizzes"]),
+        "exercises",
+        "quizzes",
+        "total",
+    ]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
@@ -282,12 +447,15 @@ def gradebook_csv(database) -> str:
 
 # ---------------------------------------------------------------- Gradescope
 
+
 def gradescope_result(submission, title: str) -> dict:
     """A Gradescope autograder `results.json` for one graded submission (top-level score overrides the
     sum of the tests; tests carry score, max_score, status "passed"/"failed", name, output)."""
-    summary = (f"{submission.exercise} — {title}: {submission.score:g}/{submission.max_score:g} "
-               f"(submission #{submission.id} of {submission.student}, "
-               f"{submission.submitted_at.isoformat(sep=' ', timespec='seconds')})")
+    summary = (
+        f"{submission.exercise} — {title}: {submission.score:g}/{submission.max_score:g} "
+        f"(submission #{submission.id} of {submission.student}, "
+        f"{submission.submitted_at.isoformat(sep=' ', timespec='seconds')})"
+    )
     output = summary + (f"\n{submission.message}" if submission.message else "")
     if submission.output.strip():
         output += "\n\nThe code printed:\n" + submission.output.rstrip()
@@ -297,13 +465,26 @@ def gradescope_result(submission, title: str) -> dict:
         "output": output,
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "tests": [{"name": f"{t.function}: {t.name}", "number": str(i), "score": t.points,
-                   "max_score": t.max_points, "status": "passed" if t.passed else "failed",
-                   "output": t.message, "tags": [t.function], "visibility": "visible"}
-                  for i, t in enumerate(submission.tests, 1)],
-        "extra_data": {"student": submission.student, "exercise": submission.exercise,
-                       "submission_id": submission.id, "max_score": submission.max_score,
-                       "status": submission.status},
+        "tests": [
+            {
+                "name": f"{t.function}: {t.name}",
+                "number": str(i),
+                "score": t.points,
+                "max_score": t.max_points,
+                "status": "passed" if t.passed else "failed",
+                "output": t.message,
+                "tags": [t.function],
+                "visibility": "visible",
+            }
+            for i, t in enumerate(submission.tests, 1)
+        ],
+        "extra_data": {
+            "student": submission.student,
+            "exercise": submission.exercise,
+            "submission_id": submission.id,
+            "max_score": submission.max_score,
+            "status": submission.status,
+        },
     }
 
 
@@ -319,13 +500,20 @@ def export_gradescope(database, out: Path, basis: str = "best", exercise: str | 
     for submission in queries.chosen_submissions(database, basis=basis, exercise=exercise):
         folder = out / _safe(submission.exercise) / _safe(submission.student)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "results.json").write_text(json.dumps(gradescope_result(
-            submission, titles.get(submission.exercise, submission.exercise)), indent=1) + "\n")
+        (folder / "results.json").write_text(
+            json.dumps(gradescope_result(submission, titles.get(submission.exercise, submission.exercise)), indent=1)
+            + "\n"
+        )
         written += 1
         students.add(submission.student)
         exercises.add(submission.exercise)
-    return {"out": str(out), "files": written, "learners": len(students), "exercises": sorted(exercises),
-            "basis": basis}
+    return {
+        "out": str(out),
+        "files": written,
+        "learners": len(students),
+        "exercises": sorted(exercises),
+        "basis": basis,
+    }
 
 
 def _safe(name: str) -> str:
@@ -335,6 +523,7 @@ def _safe(name: str) -> str:
 
 
 # ---------------------------------------------------------------- terminal tables
+
 
 def _fmt(value, missing: str = "—") -> str:
     if value is None:
@@ -359,12 +548,18 @@ def render(report: dict, stream=None) -> None:
         out.width = max(out.width, 160)  # a file or a pipe: long lines beat messages folded to slivers
     if kind == "exercise":
         out.print(Text(report["header"], style="bold"))
-        out.print(f"{report['learners']} learners; the failing count is out of the learners whose submission "
-                  "ran the test.")
+        out.print(
+            f"{report['learners']} learners; the failing count is out of the learners whose submission ran the test."
+        )
         if report["errors"]:
             whose = "1 learner's" if report["errors"] == 1 else f"{report['errors']} learners'"
-            out.print(Text(f"{whose} {report['basis']} submission could not be graded at all; "
-                           f"most common ({report['top_error_count']}): {report['top_error']}", style="yellow"))
+            out.print(
+                Text(
+                    f"{whose} {report['basis']} submission could not be graded at all; "
+                    f"most common ({report['top_error_count']}): {report['top_error']}",
+                    style="yellow",
+                )
+            )
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         table.add_column("test", overflow="fold", max_width=48)
         table.add_column("function", no_wrap=True)
@@ -374,8 +569,13 @@ def render(report: dict, stream=None) -> None:
         for t in report["tests"]:
             share = f"{t['failing']}/{t['learners']} ({t['failing_share']:.0%})" if t["learners"] else "—"
             message = f"({t['top_message_count']}) {t['top_message']}" if t["failing"] else ""
-            table.add_row(t["test"], t["function"], _fmt(t["points"]),
-                          Text(share, style="red" if t["failing_share"] >= 0.5 else ""), message)
+            table.add_row(
+                t["test"],
+                t["function"],
+                _fmt(t["points"]),
+                Text(share, style="red" if t["failing_share"] >= 0.5 else ""),
+                message,
+            )
         out.print(table)
     elif kind == "quiz":
         out.print(Text(report["header"], style="bold"))
@@ -385,26 +585,45 @@ def render(report: dict, stream=None) -> None:
         table.add_column("right 1st", justify="right", no_wrap=True)
         table.add_column("most chosen wrong answer", overflow="fold", min_width=30, ratio=1)
         for q in report["questions"]:
-            share = (f"{q['right']}/{q['judged']} ({q['right_share']:.0%})" if q["judged"] else
-                     (f"{q['answered']} answered, no key" if q["answered"] else "—"))
+            share = (
+                f"{q['right']}/{q['judged']} ({q['right_share']:.0%})"
+                if q["judged"]
+                else (f"{q['answered']} answered, no key" if q["answered"] else "—")
+            )
             wrong = f"({q['top_wrong_count']}) {q['top_wrong_text']}" if q["top_wrong"] else ""
             table.add_row(q["question"], q["text"], share, wrong)
         out.print(table)
     else:
         out.print(Text(f"History of {report['student']}", style="bold"))
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="submissions", title_justify="left")
-        for column, justify in (("#", "right"), ("when", "left"), ("exercise", "left"), ("score", "right"),
-                                ("status", "left"), ("tests", "right"), ("origin", "left")):
+        for column, justify in (
+            ("#", "right"),
+            ("when", "left"),
+            ("exercise", "left"),
+            ("score", "right"),
+            ("status", "left"),
+            ("tests", "right"),
+            ("origin", "left"),
+        ):
             table.add_column(column, justify=justify, no_wrap=True)
         table.add_column("message", overflow="fold", min_width=30, ratio=1)
         for s in report["submissions"]:
             origin = s["origin"] + ("" if s["official"] else " (practice)")
             tests = f"{s['tests_passed']}/{s['tests']}" if s["tests"] else "—"
-            table.add_row(str(s["id"]), s["at"], s["exercise"], f"{s['score']:g}/{s['max_score']:g}", s["status"],
-                          tests, origin, s["message"])
+            table.add_row(
+                str(s["id"]),
+                s["at"],
+                s["exercise"],
+                f"{s['score']:g}/{s['max_score']:g}",
+                s["status"],
+                tests,
+                origin,
+                s["message"],
+            )
         out.print(table)
-        answers = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="quiz answers",
-                        title_justify="left")
+        answers = Table(
+            box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="quiz answers", title_justify="left"
+        )
         for column in ("when", "question", "answer", "right", "attempt"):
             answers.add_column(column, justify="right" if column == "attempt" else "left")
         for a in report["answers"]:
@@ -412,8 +631,10 @@ def render(report: dict, stream=None) -> None:
             answers.add_row(a["at"], a["question"], a["answer"], right, str(a["attempt"]))
         out.print(answers)
         done = sum(1 for b in report["best"] if b["best"] is not None and b["best"] >= b["points"])
-        out.print(f"{len(report['submissions'])} submissions, {len(report['answers'])} quiz answers; "
-                  f"exercises complete (official): {done}/{len(report['best'])}")
+        out.print(
+            f"{len(report['submissions'])} submissions, {len(report['answers'])} quiz answers; "
+            f"exercises complete (official): {done}/{len(report['best'])}"
+        )
 
 
 def _render_class(report: dict, stream=None) -> None:
@@ -425,18 +646,42 @@ def _render_class(report: dict, stream=None) -> None:
 
     exercises, quizzes = report["exercises"], report["quizzes"]
     out = console(stream)
-    headers = ["#", "student", *(str(e["chapter"]) for e in exercises), *(f"q{q['chapter']}" for q in quizzes),
-               "exercises", "quizzes", "total", "done"]
-    keys = ["rank", "student", *(e["exercise"] for e in exercises), *(f"quiz:{q['quiz']}" for q in quizzes),
-            "exercises", "quizzes", "total", "complete"]
+    headers = [
+        "#",
+        "student",
+        *(str(e["chapter"]) for e in exercises),
+        *(f"q{q['chapter']}" for q in quizzes),
+        "exercises",
+        "quizzes",
+        "total",
+        "done",
+    ]
+    keys = [
+        "rank",
+        "student",
+        *(e["exercise"] for e in exercises),
+        *(f"quiz:{q['quiz']}" for q in quizzes),
+        "exercises",
+        "quizzes",
+        "total",
+        "complete",
+    ]
     full = {e["exercise"]: e["points"] for e in exercises}
     body = []
     for row in report["rows"]:
         cells = [_fmt(row[k]) for k in keys]
         cells[-1] = f"{row['complete']}/{len(exercises)}"
         body.append(cells)
-    footer = ["", "class mean", *(_fmt(e["mean_best"] and round(e["mean_best"], 1)) for e in exercises),
-              *(_fmt(q["mean_score"] and round(q["mean_score"], 1)) for q in quizzes), "", "", "", ""]
+    footer = [
+        "",
+        "class mean",
+        *(_fmt(e["mean_best"] and round(e["mean_best"], 1)) for e in exercises),
+        *(_fmt(q["mean_score"] and round(q["mean_score"], 1)) for q in quizzes),
+        "",
+        "",
+        "",
+        "",
+    ]
     widths = [max(len(line[i]) for line in [headers, footer, *body]) for i in range(len(headers))]
 
     def line(cells, styles=None) -> Text:
@@ -446,10 +691,15 @@ def _render_class(report: dict, stream=None) -> None:
             text.append(padded + ("  " if i < len(cells) - 1 else ""), style=(styles or {}).get(i, ""))
         return text
 
-    title = (f"The class: {report['learners']} learners — best official score per exercise, quizzes right at the "
-             f"first attempt; sorted by {report['sort']}{' (descending)' if report['descending'] else ''}")
-    lines = [Text(title, style="bold"), line(headers, {i: "bold" for i in range(len(headers))}),
-             Text("─" * (sum(widths) + 2 * (len(widths) - 1)))]
+    title = (
+        f"The class: {report['learners']} learners — best official score per exercise, quizzes right at the "
+        f"first attempt; sorted by {report['sort']}{' (descending)' if report['descending'] else ''}"
+    )
+    lines = [
+        Text(title, style="bold"),
+        line(headers, {i: "bold" for i in range(len(headers))}),
+        Text("─" * (sum(widths) + 2 * (len(widths) - 1))),
+    ]
     for row, cells in zip(report["rows"], body):
         styles = {}
         for i, key in enumerate(keys):
@@ -463,12 +713,22 @@ def _render_class(report: dict, stream=None) -> None:
     legend = "  ".join(f"{e['chapter']} {e['exercise']} /{e['points']:g}" for e in exercises)
     lines.append(Text(f"Exercises: {legend}", style="dim"))
     if quizzes:
-        lines.append(Text("Quizzes (qN = chapter N): " + "  ".join(f"q{q['chapter']} {q['quiz']} /{q['questions']}"
-                                                                for q in quizzes), style="dim"))
+        lines.append(
+            Text(
+                "Quizzes (qN = chapter N): "
+                + "  ".join(f"q{q['chapter']} {q['quiz']} /{q['questions']}" for q in quizzes),
+                style="dim",
+            )
+        )
     complete = "  ".join(f"{e['exercise']} {e['complete']}/{report['learners']}" for e in exercises)
     lines.append(Text(f"Complete (full marks): {complete}", style="dim"))
-    lines.append(Text(f"Totals out of {report['max_exercises']:g} exercise points + {report['max_quizzes']} quiz "
-                      f"questions = {report['max_total']:g}; — means never attempted.", style="dim"))
+    lines.append(
+        Text(
+            f"Totals out of {report['max_exercises']:g} exercise points + {report['max_quizzes']} quiz "
+            f"questions = {report['max_total']:g}; — means never attempted.",
+            style="dim",
+        )
+    )
     if not out.is_terminal:
         out.width = max(out.width, len(lines[1]))
     out.print(Text("\n").join(lines), crop=False, overflow="ignore", no_wrap=True)

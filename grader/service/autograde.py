@@ -13,6 +13,7 @@ behind re-parent to this process (a child subreaper) and are ended too.
 
 Only JSON crosses the pipes to the pool processes. No click here.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,9 +22,9 @@ import os
 import signal
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from grader.course.catalog import Exercise, get_exercise, load_manifest
 from grader.errors import UsageProblem
@@ -36,13 +37,14 @@ JUDGE_GRACE_S = 60.0  # beyond the exercise's own time limit, before a pool proc
 @dataclass
 class Item:
     """One learner x exercise cell of the batch."""
+
     student: str
     exercise: str
-    outcome: str                 # graded | skipped | missing | unreadable | crashed | no-tests | pending
+    outcome: str  # graded | skipped | missing | unreadable | crashed | no-tests | pending
     path: str = ""
     score: float | None = None
     max_score: float = 0.0
-    status: str = ""             # the run's status when graded: passed | failed | error
+    status: str = ""  # the run's status when graded: passed | failed | error
     message: str = ""
     submission_id: int | None = None
     duration: float = 0.0
@@ -72,9 +74,16 @@ class Batch:
         return totals
 
     def to_dict(self) -> dict:
-        return {"submissions_dir": str(self.folder), "jobs": self.jobs, "wall_time": round(self.wall_time, 3),
-                "students": self.students, "exercises": self.exercises, "counts": self.counts(),
-                "results": [item.to_dict() for item in self.items], "ignored": self.ignored}
+        return {
+            "submissions_dir": str(self.folder),
+            "jobs": self.jobs,
+            "wall_time": round(self.wall_time, 3),
+            "students": self.students,
+            "exercises": self.exercises,
+            "counts": self.counts(),
+            "results": [item.to_dict() for item in self.items],
+            "ignored": self.ignored,
+        }
 
 
 def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
@@ -84,8 +93,9 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
 
     folder = Path(folder)
     if not folder.is_dir():
-        raise UsageProblem(f"{folder} is not a folder; give `grade autograde` the folder that holds one "
-                           "folder per learner")
+        raise UsageProblem(
+            f"{folder} is not a folder; give `grade autograde` the folder that holds one folder per learner"
+        )
     exercises = [e for e in load_manifest() if only is None or e.slug in only]
     slugs = {e.slug: e for e in exercises}
     students, items, ignored = [], [], []
@@ -99,8 +109,9 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
         students.append(student)
         found: dict[str, Path] = {}
         # a .py wins over a notebook of the same exercise
-        for path in sorted(entry.iterdir(), key=lambda p: (SUFFIXES.index(p.suffix) if p.suffix in SUFFIXES
-                                                           else len(SUFFIXES), p.name)):
+        for path in sorted(
+            entry.iterdir(), key=lambda p: (SUFFIXES.index(p.suffix) if p.suffix in SUFFIXES else len(SUFFIXES), p.name)
+        ):
             if path.name.startswith("."):
                 continue
             slug = path.stem if path.suffix in SUFFIXES and path.is_file() else None
@@ -155,6 +166,7 @@ def skip_already_graded(batch: Batch, database) -> Batch:
 
 # ---------------------------------------------------------------- the pool processes
 
+
 def _serve(connection, overrides: dict) -> None:
     """A pool process: receive one job at a time as JSON, grade it like `grade submit`, reply JSON."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -181,8 +193,9 @@ def _limited(exercise: Exercise, overrides: dict) -> Exercise:
     limit = overrides.get("time_limit")
     if not limit:
         return exercise
-    return dataclasses.replace(exercise, time_limit=min(exercise.time_limit, limit),
-                               call_limit=min(exercise.call_limit, limit))
+    return dataclasses.replace(
+        exercise, time_limit=min(exercise.time_limit, limit), call_limit=min(exercise.call_limit, limit)
+    )
 
 
 class _Slot:
@@ -200,8 +213,9 @@ class _Slot:
     def send(self, item: Item, limit: float) -> None:
         self.item = item
         self.deadline = time.monotonic() + limit
-        self.connection.send_bytes(json.dumps({"exercise": item.exercise, "student": item.student,
-                                               "source": item.source}).encode())
+        self.connection.send_bytes(
+            json.dumps({"exercise": item.exercise, "student": item.student, "source": item.source}).encode()
+        )
 
     def stop(self, kill: bool = False) -> None:
         if kill and self.process.is_alive():
@@ -227,9 +241,9 @@ def _end_strays(known: set[int]) -> None:
         if not strays:
             return
         for pid in strays:
-            for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            for kill in (os.killpg, os.kill):
                 try:
-                    kill()
+                    kill(pid, signal.SIGKILL)
                 except (ProcessLookupError, PermissionError):
                     pass
             try:
@@ -239,10 +253,15 @@ def _end_strays(known: set[int]) -> None:
         time.sleep(0.05)
 
 
-def run_batch(batch: Batch, record: Callable[[RunResult, str], int], jobs: int | None = None,
-              time_limit: float | None = None, on_done: Callable[[Item], None] | None = None,
-              on_start: Callable[[Item, int], None] | None = None,
-              on_tick: Callable[[], None] | None = None) -> Batch:
+def run_batch(
+    batch: Batch,
+    record: Callable[[RunResult, str], int],
+    jobs: int | None = None,
+    time_limit: float | None = None,
+    on_done: Callable[[Item], None] | None = None,
+    on_start: Callable[[Item, int], None] | None = None,
+    on_tick: Callable[[], None] | None = None,
+) -> Batch:
     """Grade every pending item of `batch` in `jobs` pool processes; `record(result, source)` stores a
     graded run and returns its submission id. `on_start(item, pid)` and `on_done(item)` report progress."""
     import multiprocessing
@@ -253,8 +272,13 @@ def run_batch(batch: Batch, record: Callable[[RunResult, str], int], jobs: int |
     started = time.monotonic()
     # the slowest first (torch, then the longest limits), so that no process is left alone with a slow one at the end
     weight = {e.slug: (e.torch, e.time_limit) for e in load_manifest()}
-    pending = deque(sorted((item for item in batch.items if item.outcome == "pending"),
-                           key=lambda item: weight.get(item.exercise, (False, 0.0)), reverse=True))
+    pending = deque(
+        sorted(
+            (item for item in batch.items if item.outcome == "pending"),
+            key=lambda item: weight.get(item.exercise, (False, 0.0)),
+            reverse=True,
+        )
+    )
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
     batch.jobs = jobs
     if not pending:
@@ -318,11 +342,15 @@ def run_batch(batch: Batch, record: Callable[[RunResult, str], int], jobs: int |
                     except (EOFError, OSError):
                         pass
                     if not slot.process.is_alive():
-                        crashed = (f"the grading process ended unexpectedly (exit code {slot.process.exitcode}) "
-                                   "while grading this file; the rest of the batch went on")
+                        crashed = (
+                            f"the grading process ended unexpectedly (exit code {slot.process.exitcode}) "
+                            "while grading this file; the rest of the batch went on"
+                        )
                 if not crashed and time.monotonic() > slot.deadline:
-                    crashed = (f"grading this file took longer than its time limit plus {JUDGE_GRACE_S:g} s, so it "
-                               "was stopped; the rest of the batch went on")
+                    crashed = (
+                        f"grading this file took longer than its time limit plus {JUDGE_GRACE_S:g} s, so it "
+                        "was stopped; the rest of the batch went on"
+                    )
                 if crashed:
                     slot.stop(kill=True)
                     _end_strays(before | {s.process.pid for s in slots if s is not slot})

@@ -10,6 +10,7 @@ with its keys when it computes scores, so nothing has to be entered twice.
 Errors a user can cause raise `service.UsageProblem` with one line saying what
 is wrong and how to fix it. No click here; the database only through db.queries.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -35,8 +36,9 @@ from grader.errors import UsageProblem
 @dataclass(frozen=True)
 class Bank:
     """The quizzes of the course and, in the instructor's copy, their keys."""
+
     quizzes: tuple[Quiz, ...]
-    keys: dict[str, Key] | None     # None: the learners' release copy, nothing to judge by
+    keys: dict[str, Key] | None  # None: the learners' release copy, nothing to judge by
 
     @property
     def scored(self) -> bool:
@@ -55,6 +57,7 @@ def load_bank(root: Path | None = None) -> Bank:
         from grader.course import (
             catalog,  # looked up at call time, so a test can point it elsewhere
         )
+
         root = catalog.COURSE_ROOT
     try:
         return Bank(tuple(load_quizzes(root)), load_keys(root))
@@ -71,8 +74,7 @@ def find_quiz(bank: Bank, name: str) -> Quiz:
                 return quiz
         chapters = sorted(quiz.chapter for quiz in bank.quizzes)
         span = f"chapters {chapters[0]} to {chapters[-1]}" if chapters else "no chapter yet"
-        raise UsageProblem(f"there is no quiz for chapter {wanted}; the quizzes cover {span} "
-                           "(`grade quiz` lists them)")
+        raise UsageProblem(f"there is no quiz for chapter {wanted}; the quizzes cover {span} (`grade quiz` lists them)")
     for quiz in bank.quizzes:
         if quiz.id == wanted:
             return quiz
@@ -84,14 +86,16 @@ def find_quiz(bank: Bank, name: str) -> Quiz:
 
 # ---------------------------------------------------------------- judging
 
+
 @dataclass(frozen=True)
 class Verdict:
     """A readable answer to one question, judged if there is a key."""
+
     question: Question
-    answer: str                 # canonical text, as stored: "b", "a,c", "109386"
-    correct: bool | None        # None: no key in this copy of the course
+    answer: str  # canonical text, as stored: "b", "a,c", "109386"
+    correct: bool | None  # None: no key in this copy of the course
     explanation: str | None
-    key: str | None             # the right answer in canonical text, when known
+    key: str | None  # the right answer in canonical text, when known
 
 
 def read_answer(question: Question, raw: str) -> KeyValue:
@@ -104,8 +108,7 @@ def judge(bank: Bank, question: Question, answer: KeyValue) -> Verdict:
     text = format_answer(question, answer)
     if key is None:
         return Verdict(question, text, None, None, None)
-    return Verdict(question, text, is_correct(question, key, answer), key.explanation,
-                   format_answer(question, key.key))
+    return Verdict(question, text, is_correct(question, key, answer), key.explanation, format_answer(question, key.key))
 
 
 def verdicts_for(bank: Bank, quiz: Quiz, assignments: list[str] | tuple[str, ...]) -> list[Verdict]:
@@ -121,7 +124,7 @@ def verdicts_for(bank: Bank, quiz: Quiz, assignments: list[str] | tuple[str, ...
         if not sep or not qid:
             problems.append(f"--answer '{assignment}' is not Q_ID=VALUE; e.g. --answer {quiz.questions[0].id}=a")
             continue
-        if qid.isdigit():                       # "2=..." is short for "<quiz>.2"
+        if qid.isdigit():  # "2=..." is short for "<quiz>.2"
             qid = f"{quiz.id}.{qid}"
         question = questions.get(qid)
         if question is None:
@@ -151,12 +154,15 @@ def _span(quiz: Quiz) -> str:
 def _unknown_question(bank: Bank, quiz: Quiz, qid: str) -> str:
     owner = bank.quiz_of(qid)
     if owner is not None:
-        return (f"{qid} is a question of the quiz {owner.id} (chapter {owner.chapter}), not of {quiz.id}; "
-                f"answer it with `grade quiz {owner.id} --answer {qid}=...`")
+        return (
+            f"{qid} is a question of the quiz {owner.id} (chapter {owner.chapter}), not of {quiz.id}; "
+            f"answer it with `grade quiz {owner.id} --answer {qid}=...`"
+        )
     return f"there is no question '{qid}' in the quiz {quiz.id}; its questions are {_span(quiz)}"
 
 
 # ---------------------------------------------------------------- recording and scoring
+
 
 @dataclass(frozen=True)
 class Answered:
@@ -165,24 +171,31 @@ class Answered:
 
     def to_dict(self) -> dict:
         v = self.verdict
-        return {"question": v.question.id, "answer": v.answer, "correct": v.correct, "attempt": self.attempt,
-                "explanation": v.explanation, "key": v.key}
+        return {
+            "question": v.question.id,
+            "answer": v.answer,
+            "correct": v.correct,
+            "attempt": self.attempt,
+            "explanation": v.explanation,
+            "key": v.key,
+        }
 
 
 def record(database, student: str, verdict: Verdict) -> Answered:
     from db import queries
 
-    attempt = queries.record_quiz_answer(database, student, verdict.question.quiz, verdict.question.id,
-                                         verdict.answer, verdict.correct)
+    attempt = queries.record_quiz_answer(
+        database, student, verdict.question.quiz, verdict.question.id, verdict.answer, verdict.correct
+    )
     return Answered(verdict, attempt)
 
 
 @dataclass(frozen=True)
 class QuizScore:
     quiz: Quiz
-    score: int | None           # right at the first attempt; None when nothing can be judged
-    answered: int               # questions answered at least once
-    answers: int                # answers given, all attempts
+    score: int | None  # right at the first attempt; None when nothing can be judged
+    answered: int  # questions answered at least once
+    answers: int  # answers given, all attempts
 
     @property
     def questions(self) -> int:
@@ -192,7 +205,7 @@ class QuizScore:
 def _first_right(bank: Bank, question: Question, stored) -> bool:
     if stored.correct is not None:
         return stored.correct
-    key = bank.keys.get(question.id)            # answered in a copy without keys: judge it now
+    key = bank.keys.get(question.id)  # answered in a copy without keys: judge it now
     if key is None:
         return False
     try:
@@ -221,29 +234,55 @@ def listing(bank: Bank, quiz_scores: dict[str, QuizScore], student: str) -> dict
     rows = []
     for quiz in bank.quizzes:
         score = quiz_scores[quiz.id]
-        rows.append({"chapter": quiz.chapter, "quiz": quiz.id, "title": quiz.title,
-                     "question_ids": [question.id for question in quiz.questions],
-                     "questions": len(quiz.questions), "score": score.score, "answered": score.answered,
-                     "answers": score.answers})
+        rows.append(
+            {
+                "chapter": quiz.chapter,
+                "quiz": quiz.id,
+                "title": quiz.title,
+                "question_ids": [question.id for question in quiz.questions],
+                "questions": len(quiz.questions),
+                "score": score.score,
+                "answered": score.answered,
+                "answers": score.answers,
+            }
+        )
     return {"student": student, "scored": bank.scored, "quizzes": rows}
 
 
 def round_report(bank: Bank, quiz: Quiz, student: str, answered: list[Answered], score: QuizScore) -> dict:
     """One run of `grade quiz CHAPTER`: what was answered now, and the quiz score."""
     judged = [a for a in answered if a.verdict.correct is not None]
-    return {"quiz": quiz.id, "chapter": quiz.chapter, "title": quiz.title, "student": student,
-            "scored": bank.scored, "answers": [a.to_dict() for a in answered],
-            "round": {"answers": len(answered),
-                      "right": sum(bool(a.verdict.correct) for a in judged) if judged else None,
-                      "repeats": sum(a.attempt > 1 for a in answered)},
-            "score": score.score, "questions": score.questions, "answered": score.answered}
+    return {
+        "quiz": quiz.id,
+        "chapter": quiz.chapter,
+        "title": quiz.title,
+        "student": student,
+        "scored": bank.scored,
+        "answers": [a.to_dict() for a in answered],
+        "round": {
+            "answers": len(answered),
+            "right": sum(bool(a.verdict.correct) for a in judged) if judged else None,
+            "repeats": sum(a.attempt > 1 for a in answered),
+        },
+        "score": score.score,
+        "questions": score.questions,
+        "answered": score.answered,
+    }
 
 
 def status_rows(database, student: str, root: Path | None = None) -> list[dict]:
     """The quiz part of `grade status`, one row per quiz."""
     bank = load_bank(root)
     quiz_scores = scores(database, student, bank)
-    return [{"quiz": quiz.id, "chapter": quiz.chapter, "title": quiz.title, "questions": len(quiz.questions),
-             "score": quiz_scores[quiz.id].score, "answered": quiz_scores[quiz.id].answered,
-             "scored": bank.scored}
-            for quiz in bank.quizzes]
+    return [
+        {
+            "quiz": quiz.id,
+            "chapter": quiz.chapter,
+            "title": quiz.title,
+            "questions": len(quiz.questions),
+            "score": quiz_scores[quiz.id].score,
+            "answered": quiz_scores[quiz.id].answered,
+            "scored": bank.scored,
+        }
+        for quiz in bank.quizzes
+    ]

@@ -1,6 +1,7 @@
 """Grade a submission and record it: the official run (hidden tests) or a practice run
 (visible examples, in a learners' copy). No click here; errors a user can cause are
 `grader.errors.UsageProblem`."""
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,11 @@ def grade(exercise: Exercise, source: str, student: str) -> RunResult:
     return grade_source(exercise, source, student)
 
 
-PRACTICE_NOTE = ("This is the learners' copy of the course: `grade submit` runs the visible examples and "
-                 "records a practice attempt. Your official grade comes from your instructor, who grades "
-                 "your files with the hidden tests.")
+PRACTICE_NOTE = (
+    "This is the learners' copy of the course: `grade submit` runs the visible examples and "
+    "records a practice attempt. Your official grade comes from your instructor, who grades "
+    "your files with the hidden tests."
+)
 
 
 def practice(exercise: Exercise, source: str, student: str) -> RunResult:
@@ -28,8 +31,15 @@ def practice(exercise: Exercise, source: str, student: str) -> RunResult:
     if not exercise.examples_path.exists():
         from grader import __version__
 
-        return RunResult(exercise=exercise.slug, student=student, score=0.0, max_score=0.0, status="passed",
-                         grader_version=__version__, official=False)
+        return RunResult(
+            exercise=exercise.slug,
+            student=student,
+            score=0.0,
+            max_score=0.0,
+            status="passed",
+            grader_version=__version__,
+            official=False,
+        )
     from grader.engine.examples import run_examples
 
     result = run_examples(exercise, source, student)
@@ -130,8 +140,7 @@ def _recorder_child(url, from_parent_fd: int, to_parent_fd: int):
                 return  # the parent gave up (a usage error, Ctrl-C): write nothing
             request = json.loads(line)
             try:
-                result = record(database, RunResult.from_dict(request["result"]), request["source"],
-                                request["origin"])
+                result = record(database, RunResult.from_dict(request["result"]), request["source"], request["origin"])
                 to_parent.write(json.dumps({"ok": True, "id": result.submission_id}) + "\n")
             except Exception as error:  # noqa: BLE001 - reported to the parent, which exits 2
                 to_parent.write(json.dumps({"ok": False, "error": f"could not record the result: {error}"}) + "\n")
@@ -148,5 +157,3 @@ def open_db(url: str | None):
         return open_database(url)
     except DatabaseError as problem:
         raise UsageProblem(str(problem)) from None
-
-

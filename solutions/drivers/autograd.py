@@ -19,6 +19,7 @@ This module is also imported by the judge (to build the reference's graph) and b
 the project test that compares the reference with torch.autograd, so the same
 code builds all three.
 """
+
 import operator
 
 _BINARY = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}

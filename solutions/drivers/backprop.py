@@ -5,6 +5,7 @@ scalar functions it is tried on are defined here, by name. A driver only observe
 what the learner's function returned and what the input looked like afterwards; the judge
 compares with the analytic gradients. Nothing here knows an expected value.
 """
+
 import numpy as np
 
 
@@ -49,8 +50,10 @@ def numerical_gradient_of(module, function, x, h=None, X=None, y=None):
     def f(a):
         calls[0] += 1
         if np.shape(a) != shape:
-            raise ValueError(f"the function f was called with an array of shape {np.shape(a)}, but x has "
-                             f"shape {shape}: evaluate f on arrays shaped like x")
+            raise ValueError(
+                f"the function f was called with an array of shape {np.shape(a)}, but x has "
+                f"shape {shape}: evaluate f on arrays shaped like x"
+            )
         return inner(np.asarray(a))
 
     if h is None:

@@ -5,11 +5,12 @@ bug does not cascade into every test), hands them to one of the learner's functi
 what it observes as plain data: type names, shapes, flags, and weights as numpy arrays. No
 expected value lives here; the tests in the judge (which never imports torch) decide.
 """
+
 import numpy as np
 import torch
 from torch import nn
 
-torch.set_num_threads(1)      # two cores, and a judge process next door
+torch.set_num_threads(1)  # two cores, and a judge process next door
 
 
 def _warm_up():
@@ -45,10 +46,13 @@ def _layer(module):
     """What one child module is, as plain data."""
     info = {"type": type(module).__name__, "params": len(list(module.parameters()))}
     if isinstance(module, nn.Linear):
-        info.update(in_features=int(module.in_features), out_features=int(module.out_features),
-                    weight_shape=list(module.weight.shape),
-                    bias_shape=None if module.bias is None else list(module.bias.shape),
-                    dtype=str(module.weight.dtype).removeprefix("torch."))
+        info.update(
+            in_features=int(module.in_features),
+            out_features=int(module.out_features),
+            weight_shape=list(module.weight.shape),
+            bias_shape=None if module.bias is None else list(module.bias.shape),
+            dtype=str(module.weight.dtype).removeprefix("torch."),
+        )
     return info
 
 
@@ -100,11 +104,15 @@ def freeze(module, layer_sizes, frozen_before=(), seed=0):
     before = _params(model)
     flags_before = [bool(p.requires_grad) for p in model.parameters()]
     returned = module.freeze_backbone(model)
-    return {"same": returned is model, "returned_type": type(returned).__name__,
-            "requires_grad_before": flags_before,
-            "layers": [_layer(m) for m in model.children()],
-            "requires_grad": [bool(p.requires_grad) for p in model.parameters()],
-            "before": before, "after": _params(model)}
+    return {
+        "same": returned is model,
+        "returned_type": type(returned).__name__,
+        "requires_grad_before": flags_before,
+        "layers": [_layer(m) for m in model.children()],
+        "requires_grad": [bool(p.requires_grad) for p in model.parameters()],
+        "before": before,
+        "after": _params(model),
+    }
 
 
 def replace(module, layer_sizes, num_classes, dtype="float32", freeze_first=False, seed=0):
@@ -116,11 +124,14 @@ def replace(module, layer_sizes, num_classes, dtype="float32", freeze_first=Fals
     before = _params(model)
     returned = module.replace_head(model, num_classes)
     now = list(model.children())
-    report = {"same": returned is model, "returned_type": type(returned).__name__,
-              "layers": [_layer(m) for m in now],
-              "kept": [any(m is c for c in children) for m in now],
-              "requires_grad": [[bool(p.requires_grad) for p in m.parameters()] for m in now],
-              "before": before}
+    report = {
+        "same": returned is model,
+        "returned_type": type(returned).__name__,
+        "layers": [_layer(m) for m in now],
+        "kept": [any(m is c for c in children) for m in now],
+        "requires_grad": [[bool(p.requires_grad) for p in m.parameters()] for m in now],
+        "before": before,
+    }
     report["kept_params"] = [_array(p) for m, k in zip(now, report["kept"]) if k for p in m.parameters()]
     try:
         with torch.no_grad():
@@ -134,7 +145,7 @@ def replace(module, layer_sizes, num_classes, dtype="float32", freeze_first=Fals
 def _foundation(weights, head_seed, num_classes):
     """The foundation model (plain torch), a fresh head drawn from head_seed, backbone frozen."""
     layers = []
-    for i, (W, b) in enumerate(weights):
+    for W, b in weights:
         lin = nn.Linear(W.shape[1], W.shape[0])
         with torch.no_grad():
             lin.weight.copy_(torch.from_numpy(np.asarray(W, dtype=np.float32)))
@@ -167,9 +178,14 @@ def fine_tune(module, weights, X, y, head_seed=0, num_classes=5, leftover_grads=
                 p.grad = torch.randn(p.shape, generator=gen)
         head_before = _params(model[-1])
         returned = module.fine_tune(model, Xt.clone(), yt.clone(), **kwargs)
-        reports.append({
-            "same": returned is model, "returned_type": type(returned).__name__,
-            "types": [type(m).__name__ for m in model.children()],
-            "requires_grad": [bool(p.requires_grad) for p in model.parameters()],
-            "params": _params(model), "head_before": head_before})
+        reports.append(
+            {
+                "same": returned is model,
+                "returned_type": type(returned).__name__,
+                "types": [type(m).__name__ for m in model.children()],
+                "requires_grad": [bool(p.requires_grad) for p in model.parameters()],
+                "params": _params(model),
+                "head_before": head_before,
+            }
+        )
     return reports

@@ -7,6 +7,7 @@ the other 5-9 digits as the unseen test set; their labels there are digit - 5 (0
 numpy and scikit-learn only: the judge process imports this module and must not import
 torch. load_digits() reads a file shipped inside the scikit-learn wheel: no download.
 """
+
 import functools
 from pathlib import Path
 from typing import NamedTuple
@@ -14,8 +15,8 @@ from typing import NamedTuple
 import numpy as np
 
 SEED = 2024
-PRETRAIN_VAL_FRACTION = 0.2       # of the 0-4 digits, held out to report the foundation's accuracy
-K_PER_CLASS = 5                   # few-shot: labelled 5-9 examples per class for fine-tuning
+PRETRAIN_VAL_FRACTION = 0.2  # of the 0-4 digits, held out to report the foundation's accuracy
+K_PER_CLASS = 5  # few-shot: labelled 5-9 examples per class for fine-tuning
 
 # Test accuracy on the unseen 5-9 digits that fine_tune must reach: the shipped foundation model,
 # a new 5-class head, frozen backbone, the 25 few-shot examples, epochs=100, lr=0.05.
@@ -41,13 +42,13 @@ FOUNDATION_PATH = Path(__file__).resolve().parents[2] / "exercises" / "data" / "
 
 
 class DigitsSplit(NamedTuple):
-    X_pre: np.ndarray       # (N, 64) float32 digits 0-4, pretraining set
-    y_pre: np.ndarray       # (N,) int64 labels 0-4
-    X_pre_val: np.ndarray   # held-out digits 0-4
+    X_pre: np.ndarray  # (N, 64) float32 digits 0-4, pretraining set
+    y_pre: np.ndarray  # (N,) int64 labels 0-4
+    X_pre_val: np.ndarray  # held-out digits 0-4
     y_pre_val: np.ndarray
-    X_few: np.ndarray       # (5*K, 64) the few-shot fine-tuning set of digits 5-9
-    y_few: np.ndarray       # (5*K,) int64 labels digit - 5, in 0-4
-    X_test: np.ndarray      # every other 5-9 digit: the unseen test set
+    X_few: np.ndarray  # (5*K, 64) the few-shot fine-tuning set of digits 5-9
+    y_few: np.ndarray  # (5*K,) int64 labels digit - 5, in 0-4
+    X_test: np.ndarray  # every other 5-9 digit: the unseen test set
     y_test: np.ndarray
 
 
@@ -56,14 +57,14 @@ def _split(k):
     from sklearn.datasets import load_digits
 
     digits = load_digits()
-    X = (digits.data / 16.0).astype(np.float32)      # pixel intensities 0..16 -> [0, 1]
+    X = (digits.data / 16.0).astype(np.float32)  # pixel intensities 0..16 -> [0, 1]
     y = digits.target.astype(np.int64)
     rng = np.random.default_rng(SEED)
     pre, pre_val, few, test = [], [], [], []
     for c in range(10):
         idx = rng.permutation(np.flatnonzero(y == c))
         if c < 5:
-            n_val = int(round(PRETRAIN_VAL_FRACTION * idx.size))
+            n_val = round(PRETRAIN_VAL_FRACTION * idx.size)
             pre_val.append(idx[:n_val])
             pre.append(idx[n_val:])
         else:

@@ -21,6 +21,7 @@ homogeneous) and the head's weights are divided by c, so the predictions on 0-4 
 change. A new head trained with plain SGD sees a loss whose curvature grows with E|f|^2:
 a moderate feature norm keeps plain SGD at lr=0.05 stable and still fast.
 """
+
 import argparse
 from pathlib import Path
 
@@ -34,8 +35,8 @@ LAYER_SIZES = (64, 64, 32, 5)
 SEED = 0
 EPOCHS = 1000
 LR = 1e-2
-RECON_WEIGHT = 5.0          # weight of the reconstruction loss (sum of squares per image)
-INPUT_NOISE = 0.2           # std of the Gaussian noise added to the inputs while pretraining
+RECON_WEIGHT = 5.0  # weight of the reconstruction loss (sum of squares per image)
+INPUT_NOISE = 0.2  # std of the Gaussian noise added to the inputs while pretraining
 FEATURE_SQ_NORM = 16.0
 
 
@@ -53,8 +54,16 @@ def accuracy(model, X, y):
         return float((model(torch.as_tensor(X)).argmax(1).numpy() == y).mean())
 
 
-def pretrain(X, y, sizes=LAYER_SIZES, epochs=EPOCHS, recon_weight=RECON_WEIGHT,
-             noise=INPUT_NOISE, feature_sq_norm=FEATURE_SQ_NORM, seed=SEED):
+def pretrain(
+    X,
+    y,
+    sizes=LAYER_SIZES,
+    epochs=EPOCHS,
+    recon_weight=RECON_WEIGHT,
+    noise=INPUT_NOISE,
+    feature_sq_norm=FEATURE_SQ_NORM,
+    seed=SEED,
+):
     """Pretrain on (X, y); return the model with its features rescaled (see the module doc)."""
     torch.manual_seed(seed)
     model = build(sizes)
@@ -62,7 +71,7 @@ def pretrain(X, y, sizes=LAYER_SIZES, epochs=EPOCHS, recon_weight=RECON_WEIGHT,
     decoder = nn.Linear(sizes[-2], sizes[0])
     X, y = torch.as_tensor(X), torch.as_tensor(y)
     opt = torch.optim.Adam(list(model.parameters()) + list(decoder.parameters()), lr=LR)
-    for _ in range(epochs):                          # full batch
+    for _ in range(epochs):  # full batch
         opt.zero_grad()
         f = backbone(X + noise * torch.randn_like(X))
         loss = nn.functional.cross_entropy(head(f), y)
@@ -89,18 +98,19 @@ def main(argv=None):
     model = pretrain(s.X_pre, s.y_pre)
     arrays = {"layer_sizes": np.asarray(LAYER_SIZES, dtype=np.int64)}
     for i, lin in enumerate(m for m in model if isinstance(m, nn.Linear)):
-        arrays[f"W{i}"] = lin.weight.detach().numpy().astype(np.float32)   # (out, in), torch layout
+        arrays[f"W{i}"] = lin.weight.detach().numpy().astype(np.float32)  # (out, in), torch layout
         arrays[f"b{i}"] = lin.bias.detach().numpy().astype(np.float32)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez(args.out, **arrays)
 
     with torch.no_grad():
-        sq = {name: model[:-1](torch.as_tensor(X)).pow(2).sum(1).mean().item()
-              for name, X in (("0-4", s.X_pre), ("few-shot 5-9", s.X_few))}
+        sq = {
+            name: model[:-1](torch.as_tensor(X)).pow(2).sum(1).mean().item()
+            for name, X in (("0-4", s.X_pre), ("few-shot 5-9", s.X_few))
+        }
     print(f"accuracy on the pretraining digits 0-4: {accuracy(model, s.X_pre, s.y_pre):.3f}")
     print(f"accuracy on held-out digits 0-4:        {accuracy(model, s.X_pre_val, s.y_pre_val):.3f}")
-    print("mean squared norm of the backbone features: "
-          + ", ".join(f"{v:.2f} on {k}" for k, v in sq.items()))
+    print("mean squared norm of the backbone features: " + ", ".join(f"{v:.2f} on {k}" for k, v in sq.items()))
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
 
 

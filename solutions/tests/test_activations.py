@@ -14,6 +14,7 @@ Mistakes these tests are built to catch (each loses points):
 A correct solution gets everything, whatever its style: loops or vectorised, float32 or
 float64 results, bool or float arrays for the ReLU derivative.
 """
+
 import numpy as np
 import pytest
 

@@ -24,6 +24,7 @@ A correct solution gets everything: loops or vectorised (sliding windows, im2col
 float32 results for float32 inputs, a tuple or a list for attention's pair, -inf or a large
 negative number for masked scores.
 """
+
 import numpy as np
 
 from grader.engine.testkit import (
@@ -42,6 +43,7 @@ def normal(seed, *shapes, dtype=np.float64, scale=1.0):
 
 
 # -- conv2d -------------------------------------------------------------------
+
 
 def check_conv(learner, seed, x_shape, w_shape, stride, pad, dtype=np.float64, untouched=False):
     x, w, b = normal(seed, x_shape, w_shape, (w_shape[0],), dtype=dtype)
@@ -80,8 +82,11 @@ def test_conv2d_is_a_cross_correlation(learner):
     b = np.zeros(1)
     what = "conv2d_forward(x, w, b) with an image whose right half is bright and the 1×2 filter [[-1, 1]]"
     got = learner.call("conv2d_forward", x, w, b, _describe=what)
-    check_array(got, ref.conv2d_forward(x, w, b), f"{what} (slide the filter as it is, like torch: do not flip "
-                                                  "it; the edge should give +1)")
+    check_array(
+        got,
+        ref.conv2d_forward(x, w, b),
+        f"{what} (slide the filter as it is, like torch: do not flip it; the edge should give +1)",
+    )
 
 
 @grades("conv2d_forward", points=0.5)
@@ -90,6 +95,7 @@ def test_conv2d_float32(learner):
 
 
 # -- max pooling -------------------------------------------------------------------
+
 
 def check_pool(learner, seed, shape, size, stride, dtype=np.float64, untouched=False):
     (x,) = normal(seed, shape, dtype=dtype)
@@ -119,6 +125,7 @@ def test_maxpool_float32_and_input_untouched(learner):
 
 
 # -- RNN ----------------------------------------------------------------------------
+
 
 def rnn_params(seed, D, H, dtype=np.float64):
     # Weights large enough that tanh saturates and differs clearly from relu.
@@ -154,8 +161,10 @@ def test_rnn_forward_values(learner):
         what = f"rnn_forward(x, h0, Wx, Wh, b) with x ({N}, {T}, {D}), h0 ({N}, {H})"
         got = as_array(learner.call("rnn_forward", x, h0, *params, _describe=what), what)
         if got.shape != (N, T, H):
-            raise Feedback(f"{what} returned shape {got.shape}; it should return every hidden state h_1 ... h_T, "
-                           f"shape (N, T, H) = {(N, T, H)} (h0 is not part of it)")
+            raise Feedback(
+                f"{what} returned shape {got.shape}; it should return every hidden state h_1 ... h_T, "
+                f"shape (N, T, H) = {(N, T, H)} (h0 is not part of it)"
+            )
         check_array(got, ref.rnn_forward(x, h0, *params), what)
 
 
@@ -182,6 +191,7 @@ def test_rnn_forward_float32_and_inputs_untouched(learner):
 
 # -- attention ------------------------------------------------------------------------
 
+
 def attention_pair(got, what):
     if not isinstance(got, (list, tuple)) or len(got) != 2:
         raise Feedback(f"{what} should return a pair (output, weights)")
@@ -193,8 +203,9 @@ def check_attention(learner, Q, K, V, causal, what, dtype=np.float64, errstate=N
     report = learner.call_report("attention", Q, K, V, _errstate=errstate, _describe=what, **kwargs)
     out, weights = attention_pair(report.value, what)
     want_out, want_weights = ref.attention(*(a.astype(np.float64) for a in (Q, K, V)), causal=causal)
-    weights = check_array(weights, want_weights, f"{what}: weights", input_dtype=dtype,
-                          atol=1e-12 if errstate else None)
+    weights = check_array(
+        weights, want_weights, f"{what}: weights", input_dtype=dtype, atol=1e-12 if errstate else None
+    )
     check_array(out, want_out, f"{what}: output", input_dtype=dtype, atol=1e-12 if errstate else None)
     if untouched:
         for name, before, after in zip("QKV", (Q, K, V), report.args):
@@ -205,8 +216,15 @@ def check_attention(learner, Q, K, V, causal, what, dtype=np.float64, errstate=N
 @grades("attention", points=1)
 def test_attention_with_batch_dimensions(learner):
     Q, K, V = normal(40, (2, 3, 4, 5), (2, 3, 6, 5), (2, 3, 6, 3))
-    check_attention(learner, Q, K, V, False, "attention(Q, K, V) with Q (2, 3, 4, 5), K (2, 3, 6, 5), "
-                                             "V (2, 3, 6, 3)", untouched=True)
+    check_attention(
+        learner,
+        Q,
+        K,
+        V,
+        False,
+        "attention(Q, K, V) with Q (2, 3, 4, 5), K (2, 3, 6, 5), V (2, 3, 6, 3)",
+        untouched=True,
+    )
 
 
 @grades("attention", points=0.5)
@@ -220,32 +238,56 @@ def test_attention_causal_mask(learner):
     for seed, (q, v) in ((42, ((2, 5, 4), (2, 5, 3))), (43, ((6, 3), (6, 5)))):
         Q, K, V = normal(seed, q, q, v, scale=1.5)
         what = f"attention(Q, K, V, causal=True) with Q and K of shape {q}, V {v}"
-        out, weights = attention_pair(learner.call("attention", Q, K, V, causal=True, _describe=what), what)
+        _, weights = attention_pair(learner.call("attention", Q, K, V, causal=True, _describe=what), what)
         weights = as_array(weights, f"{what}: weights")
         T = q[-2]
         if weights.shape[-2:] == (T, T):
             future = np.triu(np.ones((T, T), dtype=bool), k=1)
             if np.any(np.abs(weights[..., future]) > 1e-9):
-                raise Feedback(f"{what}: a query i gives weight to a later key j > i; the causal mask must hide "
-                               "the future")
+                raise Feedback(
+                    f"{what}: a query i gives weight to a later key j > i; the causal mask must hide the future"
+                )
             if np.any(np.abs(np.diagonal(weights, axis1=-2, axis2=-1)) < 1e-12):
-                raise Feedback(f"{what}: a query gives no weight to its own position; the causal mask hides only "
-                               "keys j > i, the diagonal stays visible")
+                raise Feedback(
+                    f"{what}: a query gives no weight to its own position; the causal mask hides only "
+                    "keys j > i, the diagonal stays visible"
+                )
         check_attention(learner, Q, K, V, True, what)
 
 
 @grades("attention", points=1)
 def test_attention_stable_for_large_scores(learner):
     Q, K, V = normal(44, (2, 5, 4), (2, 7, 4), (2, 7, 3), scale=30.0)
-    check_attention(learner, Q, K, V, False, "attention(Q, K, V) with scores in the thousands, Q (2, 5, 4), "
-                                             "K (2, 7, 4)", errstate="raise")
+    check_attention(
+        learner,
+        Q,
+        K,
+        V,
+        False,
+        "attention(Q, K, V) with scores in the thousands, Q (2, 5, 4), K (2, 7, 4)",
+        errstate="raise",
+    )
     Q, K, V = normal(45, (2, 6, 4), (2, 6, 4), (2, 6, 3), scale=30.0)
-    check_attention(learner, Q, K, V, True, "attention(Q, K, V, causal=True) with scores in the thousands, "
-                                            "Q and K (2, 6, 4) (subtract the maximum of the visible scores)")
+    check_attention(
+        learner,
+        Q,
+        K,
+        V,
+        True,
+        "attention(Q, K, V, causal=True) with scores in the thousands, "
+        "Q and K (2, 6, 4) (subtract the maximum of the visible scores)",
+    )
 
 
 @grades("attention", points=0.5)
 def test_attention_float32(learner):
     Q, K, V = normal(46, (3, 4, 8), (3, 5, 8), (3, 5, 2), dtype=np.float32)
-    check_attention(learner, Q, K, V, False, "attention(Q, K, V) with float32 Q (3, 4, 8), K (3, 5, 8), V (3, 5, 2)",
-                    dtype=np.float32)
+    check_attention(
+        learner,
+        Q,
+        K,
+        V,
+        False,
+        "attention(Q, K, V) with float32 Q (3, 4, 8), K (3, 5, 8), V (3, 5, 2)",
+        dtype=np.float32,
+    )

@@ -27,6 +27,7 @@ A correct solution gets everything however it is written: division directly or a
 x * y**-1, subtraction directly or as x + (-y), data stored as float or numpy scalar, the
 sort iterative or recursive (if it handles 500 levels).
 """
+
 import random
 
 import numpy as np
@@ -42,6 +43,7 @@ for _op, _symbol in zip(_BINARY_OPS, "+-*/"):
 
 
 # -- describing programs in messages -------------------------------------------
+
 
 def node_names(program):
     names, leaves = [], 0
@@ -96,6 +98,7 @@ def listing(program):
 
 # -- the check every test uses -------------------------------------------------
 
+
 def _close(got, want, rtol, atol):
     return isinstance(got, float) and bool(np.isclose(got, want, rtol=rtol, atol=atol))
 
@@ -104,33 +107,42 @@ def check_program(learner, program, what=None, *, backward=True, rtol=RTOL64, at
     """Build `program` with the learner's Value, compare every node's data, then every grad."""
     what = what or listing(program)
     call = "built (backward() not called yet)" if not backward else "built, then out.backward()"
-    got = learner.drive("run_program", program=program, backward=backward, _timeout=timeout,
-                        _describe=f"the expression [{what}] {call}")
+    got = learner.drive(
+        "run_program", program=program, backward=backward, _timeout=timeout, _describe=f"the expression [{what}] {call}"
+    )
     want = drv.run_program(ref, program, backward=backward)
     names = node_names(program)
     for k, (g, w) in enumerate(zip(got["data"], want["data"])):
         if isinstance(g, str):
             raise Feedback(f"[{what}]: {names[k]}.data is {g}; data should be a number")
         if not _close(g, w, rtol, atol):
-            raise Feedback(f"[{what}]: the value {names[k]}.data is wrong (check the forward computation of "
-                           f"'{definition(program, k, names)}')")
+            raise Feedback(
+                f"[{what}]: the value {names[k]}.data is wrong (check the forward computation of "
+                f"'{definition(program, k, names)}')"
+            )
     # Walk back from the output: the first wrong grad points at the culprit's users.
     for k in reversed(range(len(program))):
         g, w = got["grad"][k], want["grad"][k]
         if isinstance(g, str):
-            raise Feedback(f"[{what}] {call}: {names[k]}.grad is {g}; grad should be a number (0.0 until "
-                           "backward() fills it in)")
+            raise Feedback(
+                f"[{what}] {call}: {names[k]}.grad is {g}; grad should be a number (0.0 until backward() fills it in)"
+            )
         if not _close(g, w, rtol, atol):
             if not backward:
-                raise Feedback(f"[{what}]: before backward() is called, every grad should be 0.0, but "
-                               f"{names[k]}.grad is not")
+                raise Feedback(
+                    f"[{what}]: before backward() is called, every grad should be 0.0, but {names[k]}.grad is not"
+                )
             if k == len(program) - 1:
-                raise Feedback(f"[{what}]: after out.backward(), out.grad is wrong: backward() should set "
-                               "the output's own gradient to 1")
-            raise Feedback(f"[{what}]: after out.backward(), {names[k]}.grad is wrong while the grads of the "
-                           f"nodes computed after it are right: look at the _backward of the operation(s) that "
-                           f"use {names[k]} ({users(program, k, names)}), and at the order in which backward() "
-                           "visits the nodes")
+                raise Feedback(
+                    f"[{what}]: after out.backward(), out.grad is wrong: backward() should set "
+                    "the output's own gradient to 1"
+                )
+            raise Feedback(
+                f"[{what}]: after out.backward(), {names[k]}.grad is wrong while the grads of the "
+                f"nodes computed after it are right: look at the _backward of the operation(s) that "
+                f"use {names[k]} ({users(program, k, names)}), and at the order in which backward() "
+                "visits the nodes"
+            )
 
 
 def leaf(x):
@@ -138,6 +150,7 @@ def leaf(x):
 
 
 # -- programs --------------------------------------------------------------------
+
 
 def single_op_programs(op, xs, scale=-2.0):
     """For each input: the bare op, and the op followed by * scale (so out.grad is no longer 1)."""
@@ -148,20 +161,46 @@ def single_op_programs(op, xs, scale=-2.0):
     return programs
 
 
-ADD = [[leaf(1.5), leaf(-0.75), ["add", 0, 1]], [leaf(1.5), ["addc", 0, 2.5]],
-       [leaf(-2.0), leaf(0.5), ["add", 0, 1], ["mulc", 2, 3.0]]]
-MUL = [[leaf(-1.25), leaf(0.8), ["mul", 0, 1]], [leaf(2.0), ["mulc", 0, 3]],
-       [leaf(0.6), leaf(-1.5), ["mul", 0, 1], ["mulc", 2, -2.0]]]
-SUB_NEG = [[leaf(1.5), leaf(-0.25), ["sub", 0, 1]], [leaf(0.75), ["subc", 0, 0.5]], [leaf(2.0), ["neg", 0]],
-           [leaf(1.5), leaf(0.5), ["sub", 0, 1], ["mulc", 2, 3.0]], [leaf(-1.0), ["neg", 0], ["mulc", 1, 2.5]]]
-DIV = [[leaf(1.5), leaf(-0.6), ["div", 0, 1]], [leaf(-3.0), ["divc", 0, 4.0]],
-       [leaf(2.0), leaf(1.25), ["div", 0, 1], ["mulc", 2, -2.0]]]
-POW = [[leaf(-1.3), ["pow", 0, 3]], [leaf(1.7), ["pow", 0, 2]], [leaf(0.8), ["pow", 0, -1]],
-       [leaf(2.25), ["pow", 0, 0.5]], [leaf(1.44), ["pow", 0, 1.5]], [leaf(0.64), ["pow", 0, -0.5]],
-       [leaf(1.2), ["pow", 0, 2.5], ["mulc", 1, -2.0]]]
-LEFT = [[leaf(1.25), ["radd", 2, 0]], [leaf(-0.5), ["rmul", 3, 0]], [leaf(4.0), ["rsub", 1, 0]],
-        [leaf(2.0), ["rdiv", 3, 0]], [leaf(0.5), ["rsub", 2.5, 0], ["mulc", 1, 3.0]],
-        [leaf(-0.8), ["rdiv", 1.5, 0], ["mulc", 1, -2.0]], [leaf(3.0), ["rmul", 0.5, 0], ["radd", 2.0, 1]]]
+ADD = [
+    [leaf(1.5), leaf(-0.75), ["add", 0, 1]],
+    [leaf(1.5), ["addc", 0, 2.5]],
+    [leaf(-2.0), leaf(0.5), ["add", 0, 1], ["mulc", 2, 3.0]],
+]
+MUL = [
+    [leaf(-1.25), leaf(0.8), ["mul", 0, 1]],
+    [leaf(2.0), ["mulc", 0, 3]],
+    [leaf(0.6), leaf(-1.5), ["mul", 0, 1], ["mulc", 2, -2.0]],
+]
+SUB_NEG = [
+    [leaf(1.5), leaf(-0.25), ["sub", 0, 1]],
+    [leaf(0.75), ["subc", 0, 0.5]],
+    [leaf(2.0), ["neg", 0]],
+    [leaf(1.5), leaf(0.5), ["sub", 0, 1], ["mulc", 2, 3.0]],
+    [leaf(-1.0), ["neg", 0], ["mulc", 1, 2.5]],
+]
+DIV = [
+    [leaf(1.5), leaf(-0.6), ["div", 0, 1]],
+    [leaf(-3.0), ["divc", 0, 4.0]],
+    [leaf(2.0), leaf(1.25), ["div", 0, 1], ["mulc", 2, -2.0]],
+]
+POW = [
+    [leaf(-1.3), ["pow", 0, 3]],
+    [leaf(1.7), ["pow", 0, 2]],
+    [leaf(0.8), ["pow", 0, -1]],
+    [leaf(2.25), ["pow", 0, 0.5]],
+    [leaf(1.44), ["pow", 0, 1.5]],
+    [leaf(0.64), ["pow", 0, -0.5]],
+    [leaf(1.2), ["pow", 0, 2.5], ["mulc", 1, -2.0]],
+]
+LEFT = [
+    [leaf(1.25), ["radd", 2, 0]],
+    [leaf(-0.5), ["rmul", 3, 0]],
+    [leaf(4.0), ["rsub", 1, 0]],
+    [leaf(2.0), ["rdiv", 3, 0]],
+    [leaf(0.5), ["rsub", 2.5, 0], ["mulc", 1, 3.0]],
+    [leaf(-0.8), ["rdiv", 1.5, 0], ["mulc", 1, -2.0]],
+    [leaf(3.0), ["rmul", 0.5, 0], ["radd", 2.0, 1]],
+]
 TANH = single_op_programs("tanh", (0.5, -1.2, 2.0))
 EXP_LOG = single_op_programs("exp", (0.7, -1.5)) + single_op_programs("log", (2.5, 0.3))
 RELU = single_op_programs("relu", (-1.5, 2.0, 0.0))
@@ -175,12 +214,23 @@ REUSE = {
 }
 TOPO = {
     # n1 is reached directly and through a longer path: breadth-first visits it too early.
-    "n1 reaches out directly and through tanh and exp": [leaf(0.4), ["mulc", 0, 3.0], ["tanh", 1], ["exp", 2],
-                                                         ["add", 3, 1]],
-    "a diamond on an intermediate node": [leaf(0.7), leaf(-0.4), ["mul", 0, 1], ["tanh", 2], ["mulc", 2, 2.0],
-                                         ["add", 3, 4]],
-    "six stacked diamonds": [leaf(0.3)] + [step for k in range(6) for step in
-                                           (["tanh", 3 * k], ["mulc", 3 * k, 0.5], ["add", 3 * k + 1, 3 * k + 2])],
+    "n1 reaches out directly and through tanh and exp": [
+        leaf(0.4),
+        ["mulc", 0, 3.0],
+        ["tanh", 1],
+        ["exp", 2],
+        ["add", 3, 1],
+    ],
+    "a diamond on an intermediate node": [
+        leaf(0.7),
+        leaf(-0.4),
+        ["mul", 0, 1],
+        ["tanh", 2],
+        ["mulc", 2, 2.0],
+        ["add", 3, 4],
+    ],
+    "six stacked diamonds": [leaf(0.3)]
+    + [step for k in range(6) for step in (["tanh", 3 * k], ["mulc", 3 * k, 0.5], ["add", 3 * k + 1, 3 * k + 2])],
 }
 
 
@@ -191,14 +241,40 @@ def random_program(rng, n_leaves, n_ops):
     while len(program) < n_leaves + n_ops:
         i, j = rng.randrange(len(program)), rng.randrange(len(program))
         x, y, c = values[i], values[j], round(rng.uniform(0.5, 3.0), 2)
-        op = rng.choice(("add", "sub", "mul", "div", "radd", "rsub", "rmul", "rdiv", "addc", "subc", "mulc",
-                         "divc", "pow", "neg", "relu", "tanh", "exp", "log"))
+        op = rng.choice(
+            (
+                "add",
+                "sub",
+                "mul",
+                "div",
+                "radd",
+                "rsub",
+                "rmul",
+                "rdiv",
+                "addc",
+                "subc",
+                "mulc",
+                "divc",
+                "pow",
+                "neg",
+                "relu",
+                "tanh",
+                "exp",
+                "log",
+            )
+        )
         if op == "pow":
             c = rng.choice((2, 3, -1, 0.5, 1.5, -0.5))
-        if (abs(x) > 20 or abs(y) > 20 or (op == "div" and abs(y) < 0.2) or (op == "rdiv" and abs(x) < 0.2)
-                or (op == "log" and x < 0.1) or (op == "exp" and x > 3)
-                or (op == "pow" and (c < 0 and abs(x) < 0.2 or isinstance(c, float) and x < 0.1))
-                or (op == "relu" and abs(x) < 1e-6)):
+        if (
+            abs(x) > 20
+            or abs(y) > 20
+            or (op == "div" and abs(y) < 0.2)
+            or (op == "rdiv" and abs(x) < 0.2)
+            or (op == "log" and x < 0.1)
+            or (op == "exp" and x > 3)
+            or (op == "pow" and ((c < 0 and abs(x) < 0.2) or (isinstance(c, float) and x < 0.1)))
+            or (op == "relu" and abs(x) < 1e-6)
+        ):
             continue
         if op in _BINARY_OPS:
             instruction = [op, i, j]
@@ -236,12 +312,26 @@ DEEP = deep_program()
 
 def all_programs():
     """Every program the tests build after backward(), for the reference-vs-torch project test."""
-    named = [*ADD, *MUL, *SUB_NEG, *DIV, *POW, *LEFT, *TANH, *EXP_LOG, *RELU, *REUSE.values(),
-             *TOPO.values(), *RANDOM, DEEP]
+    named = [
+        *ADD,
+        *MUL,
+        *SUB_NEG,
+        *DIV,
+        *POW,
+        *LEFT,
+        *TANH,
+        *EXP_LOG,
+        *RELU,
+        *REUSE.values(),
+        *TOPO.values(),
+        *RANDOM,
+        DEEP,
+    ]
     return named + [[leaf(2.0)]]
 
 
 # -- tests -------------------------------------------------------------------------
+
 
 @grades("Value", points=1)
 def test_new_values_hold_data_and_zero_grad(learner):
@@ -321,11 +411,13 @@ def test_topological_order(learner):
 @grades("Value", points=1)
 def test_random_expressions(learner):
     for k, program in enumerate(RANDOM, 1):
-        check_program(learner, program, f"random expression {k} ({len(program)} nodes mixing every operation, "
-                                        "summed at the end)")
+        check_program(
+            learner, program, f"random expression {k} ({len(program)} nodes mixing every operation, summed at the end)"
+        )
 
 
 @grades("Value", points=1)
 def test_graph_500_nodes_deep(learner):
-    check_program(learner, DEEP, "a graph 500 nodes deep: x <- x * 0.02 + x.tanh(), 249 times, then * 1.5",
-                  atol=1e-12, timeout=10)
+    check_program(
+        learner, DEEP, "a graph 500 nodes deep: x <- x * 0.02 + x.tanh(), 249 times, then * 1.5", atol=1e-12, timeout=10
+    )

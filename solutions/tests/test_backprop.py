@@ -19,6 +19,7 @@ numerical_gradient that nudges x itself and restores it. Gradients are compared 
 reference and with central differences computed here in the judge, at inputs kept at least
 KINK_MARGIN away from ReLU's kink.
 """
+
 import numpy as np
 
 from grader.engine.testkit import (
@@ -49,6 +50,7 @@ def as_sequence(got, length, what, names):
 
 
 # -- dense_backward --------------------------------------------------------------
+
 
 def dense_case(seed, n, d, m, dtype=np.float64):
     rng = np.random.default_rng(seed)
@@ -87,6 +89,7 @@ def test_dense_backward_float32(learner):
 
 # -- relu_backward -----------------------------------------------------------------
 
+
 def relu_case(seed, shape, dtype=np.float64):
     rng = np.random.default_rng(seed)
     dout, x = rng.normal(size=shape).astype(dtype), rng.normal(size=shape).astype(dtype)
@@ -109,8 +112,12 @@ def test_relu_backward_values(learner):
 def test_relu_backward_float32(learner):
     dout, x = relu_case(6, (5, 3), np.float32)
     what = "relu_backward(dout, x) with float32 dout, x of shape (5, 3)"
-    check_array(learner.call("relu_backward", dout, x, _describe=what),
-                ref.relu_backward(dout.astype(np.float64), x.astype(np.float64)), what, input_dtype=np.float32)
+    check_array(
+        learner.call("relu_backward", dout, x, _describe=what),
+        ref.relu_backward(dout.astype(np.float64), x.astype(np.float64)),
+        what,
+        input_dtype=np.float32,
+    )
 
 
 # -- numerical_gradient (through the driver: f is defined in the worker) -------------
@@ -143,10 +150,16 @@ def check_numerical(grad, expected, result, x, what, rtol=NG_RTOL, atol=NG_ATOL)
     if not np.all(np.isfinite(grad)):
         raise Feedback(f"{what} returned NaN or infinite values")
     if not np.allclose(grad.astype(np.float64), expected, rtol=rtol, atol=atol):
-        calls = f" (f was called {result['calls']} times for {x.size} entries; a central difference " \
-                "needs two calls per entry, at x + h and at x - h)" if result["calls"] != 2 * x.size else ""
-        raise Feedback(f"{what} is not accurate enough (tolerance rtol={rtol:g}, atol={atol:g}): use the central "
-                       f"difference (f(x + h) - f(x - h)) / (2h), with every other entry at its original value{calls}")
+        calls = (
+            f" (f was called {result['calls']} times for {x.size} entries; a central difference "
+            "needs two calls per entry, at x + h and at x - h)"
+            if result["calls"] != 2 * x.size
+            else ""
+        )
+        raise Feedback(
+            f"{what} is not accurate enough (tolerance rtol={rtol:g}, atol={atol:g}): use the central "
+            f"difference (f(x + h) - f(x - h)) / (2h), with every other entry at its original value{calls}"
+        )
 
 
 @grades("numerical_gradient", points=2)
@@ -163,8 +176,10 @@ def test_numerical_gradient_matches_analytic_gradients(learner):
 @grades("numerical_gradient", points=1)
 def test_numerical_gradient_of_a_softmax_cross_entropy(learner):
     X, y, W = ce_case(8)
-    what = ("numerical_gradient(f, W) with f(W) = cross_entropy(X @ W, y), X (5, 4), W (4, 3) "
-            "(every entry of W affects every partial derivative)")
+    what = (
+        "numerical_gradient(f, W) with f(W) = cross_entropy(X @ W, y), X (5, 4), W (4, 3) "
+        "(every entry of W affects every partial derivative)"
+    )
     grad, result = numerical(learner, "softmax_cross_entropy", W, what, X=X, y=y)
     check_numerical(grad, ce_gradient(X, y, W), result, W, what)
 
@@ -178,8 +193,10 @@ def test_numerical_gradient_leaves_x_unchanged(learner):
         _, result = numerical(learner, function, arg, what, **kwargs)
         after = result["x_after"]
         if not (isinstance(after, np.ndarray) and after.shape == arg.shape and np.array_equal(after, arg)):
-            raise Feedback(f"{what} left x changed when it returned: work on a float64 copy of x, or put each "
-                           "entry back to its old value right after evaluating f(x + h) and f(x - h)")
+            raise Feedback(
+                f"{what} left x changed when it returned: work on a float64 copy of x, or put each "
+                "entry back to its old value right after evaluating f(x + h) and f(x - h)"
+            )
 
 
 @grades("numerical_gradient", points=0.5)
@@ -187,22 +204,25 @@ def test_numerical_gradient_uses_its_step_h(learner):
     x = np.random.default_rng(11).uniform(-1.0, 1.0, size=(3, 2))
     h = 1e-3
     what = "numerical_gradient(f, x, h=1e-3) with f(x) = sum(exp(3x)) and x of shape (3, 2)"
-    grad, result = numerical(learner, "exp_3x", x, what, h=h)
+    grad, _ = numerical(learner, "exp_3x", x, what, h=h)
     # With h = 1e-3 the central difference itself differs from 3·exp(3x) by ~1.5e-6 (relative).
     expected = (np.exp(3 * (x + h)) - np.exp(3 * (x - h))) / (2 * h)
     if not np.allclose(grad.astype(np.float64), expected, rtol=1e-8, atol=1e-9):
-        raise Feedback(f"{what} does not use the step h it was given (or is not a central difference "
-                       "(f(x + h) - f(x - h)) / (2h))")
+        raise Feedback(
+            f"{what} does not use the step h it was given (or is not a central difference (f(x + h) - f(x - h)) / (2h))"
+        )
 
 
 # -- mlp_loss_and_grads ----------------------------------------------------------------
+
 
 def network(seed, sizes, n):
     """Random X, y, params whose every pre-activation is at least KINK_MARGIN away from 0."""
     rng = np.random.default_rng(seed)
     while True:
-        params = [(rng.normal(scale=0.8, size=(a, b)), rng.normal(scale=0.5, size=b))
-                  for a, b in zip(sizes[:-1], sizes[1:])]
+        params = [
+            (rng.normal(scale=0.8, size=(a, b)), rng.normal(scale=0.5, size=b)) for a, b in zip(sizes[:-1], sizes[1:])
+        ]
         X, y = rng.normal(size=(n, sizes[0])), rng.integers(0, sizes[-1], size=n)
         a, far = X, True
         for W, b in params[:-1]:
@@ -221,8 +241,7 @@ def check_mlp(learner, X, y, params, what):
     report = learner.call_report("mlp_loss_and_grads", X, y, params, _describe=what)
     loss, grads = as_sequence(report.value, 2, what, "(loss, grads)")
     check_unchanged(X, report.args[0], what, "X")
-    check_unchanged([a for pair in params for a in pair], [a for pair in report.args[2] for a in pair], what,
-                    "params")
+    check_unchanged([a for pair in params for a in pair], [a for pair in report.args[2] for a in pair], what, "params")
     expected_loss, expected_grads = ref.mlp_loss_and_grads(X, y, params)
     check_scalar(loss, expected_loss, f"{what}: its loss")
     if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
@@ -243,8 +262,13 @@ def test_mlp_loss_and_grads_three_layers(learner):
 @grades("mlp_loss_and_grads", points=0.5)
 def test_mlp_loss_and_grads_single_layer(learner):
     X, y, params = network(13, [4, 3], 6)
-    check_mlp(learner, X, y, params,
-              "mlp_loss_and_grads(X, y, params) with a single layer 4→3 (no ReLU: the logits go straight to the loss)")
+    check_mlp(
+        learner,
+        X,
+        y,
+        params,
+        "mlp_loss_and_grads(X, y, params) with a single layer 4→3 (no ReLU: the logits go straight to the loss)",
+    )
 
 
 @grades("mlp_loss_and_grads", points=1)
@@ -253,9 +277,13 @@ def test_mlp_loss_and_grads_match_central_differences(learner):
     what = "mlp_loss_and_grads(X, y, params) with X (5, 3) and layers 3→4→2"
     grads = check_mlp(learner, X, y, params, what)
     for k, (W, b) in enumerate(params):
+
         def with_layer(new_W=W, new_b=b):
-            return params[:k] + [(new_W, new_b)] + params[k + 1:]
-        check_gradient(grads[k][0], lambda a: reference_loss(X, y, with_layer(new_W=a)), W,
-                          f"{what}: dW of layer {k + 1}")
-        check_gradient(grads[k][1], lambda a: reference_loss(X, y, with_layer(new_b=a)), b,
-                          f"{what}: db of layer {k + 1}")
+            return params[:k] + [(new_W, new_b)] + params[k + 1 :]
+
+        check_gradient(
+            grads[k][0], lambda a: reference_loss(X, y, with_layer(new_W=a)), W, f"{what}: dW of layer {k + 1}"
+        )
+        check_gradient(
+            grads[k][1], lambda a: reference_loss(X, y, with_layer(new_b=a)), b, f"{what}: db of layer {k + 1}"
+        )

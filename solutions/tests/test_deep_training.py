@@ -18,6 +18,7 @@ any valid use of the seed (only statistics of the draws are checked, and reprodu
 new arrays or copies for the running statistics at evaluation time, any correct way of
 deriving the backward pass.
 """
+
 import numpy as np
 
 from grader.engine.testkit import (
@@ -43,8 +44,10 @@ def draw(learner, name, fan_in, fan_out, seed):
     what = f"{name}({fan_in}, {fan_out}, seed={seed})"
     W = as_array(learner.call(name, fan_in, fan_out, seed=seed, _describe=what), what)
     if W.shape != (fan_in, fan_out):
-        raise Feedback(f"{what} returned shape {W.shape}; a weight matrix used as x @ W has shape "
-                       f"(fan_in, fan_out) = {(fan_in, fan_out)}")
+        raise Feedback(
+            f"{what} returned shape {W.shape}; a weight matrix used as x @ W has shape "
+            f"(fan_in, fan_out) = {(fan_in, fan_out)}"
+        )
     if W.dtype.kind != "f":
         raise Feedback(f"{what} returned an array of dtype {W.dtype}; it should hold floats")
     return W.astype(np.float64), what
@@ -57,8 +60,10 @@ def check_init_statistics(learner, name):
     if abs(W.mean()) > 0.03 * std:
         raise Feedback(f"{what}: the mean of the {W.size} weights is {W.mean():.4f}; it should be close to 0")
     if abs(W.std() / std - 1.0) > 0.03:
-        raise Feedback(f"{what}: the standard deviation of the weights is {W.std():.4f}, more than 3% away from "
-                       f"what {NAMES[name]} initialization asks for (std, not variance; which fans does it use?)")
+        raise Feedback(
+            f"{what}: the standard deviation of the weights is {W.std():.4f}, more than 3% away from "
+            f"what {NAMES[name]} initialization asks for (std, not variance; which fans does it use?)"
+        )
 
 
 def check_init_is_normal(learner, name):
@@ -66,16 +71,20 @@ def check_init_is_normal(learner, name):
     W, what = draw(learner, name, fan_in, fan_out, seed=1)
     within = np.mean(np.abs(W - W.mean()) < W.std())
     if abs(within - 0.6827) > 0.02:
-        raise Feedback(f"{what}: {within:.1%} of the weights lie within one standard deviation of the mean; a "
-                       "normal distribution has 68.3% there (a uniform one 57.7%): draw from a normal distribution")
+        raise Feedback(
+            f"{what}: {within:.1%} of the weights lie within one standard deviation of the mean; a "
+            "normal distribution has 68.3% there (a uniform one 57.7%): draw from a normal distribution"
+        )
 
 
 def check_init_seed(learner, name):
     a, what = draw(learner, name, 3, 7, seed=5)
     b, _ = draw(learner, name, 3, 7, seed=5)
     if not np.array_equal(a, b):
-        raise Feedback(f"{what} called twice gave different matrices: the same seed must give the same weights "
-                       "(use np.random.default_rng(seed))")
+        raise Feedback(
+            f"{what} called twice gave different matrices: the same seed must give the same weights "
+            "(use np.random.default_rng(seed))"
+        )
     c, what = draw(learner, name, 30, 20, seed=None)
     d, _ = draw(learner, name, 30, 20, seed=None)
     if np.array_equal(c, d):
@@ -114,6 +123,7 @@ def test_he_seed(learner):
 
 # -- batch norm forward -------------------------------------------------------
 
+
 def bn_inputs(seed, N, D, dtype=np.float64):
     rng = np.random.default_rng(seed)
     scales = np.geomspace(0.05, 8.0, D)  # one feature with a small variance: eps matters there
@@ -142,11 +152,20 @@ def check_bn(learner, args, what, dtype=np.float64, **kwargs):
 @grades("batchnorm_forward", points=1)
 def test_batchnorm_train_values(learner):
     args = bn_inputs(20, 8, 5)
-    check_bn(learner, args, "batchnorm_forward(x, gamma, beta, running_mean, running_var) in training mode, "
-                            "x of shape (8, 5)")
+    check_bn(
+        learner,
+        args,
+        "batchnorm_forward(x, gamma, beta, running_mean, running_var) in training mode, x of shape (8, 5)",
+    )
     args = bn_inputs(21, 6, 3)
-    check_bn(learner, args, "batchnorm_forward(..., train=True, momentum=0.6, eps=1e-3) with x of shape (6, 3)",
-             train=True, momentum=0.6, eps=1e-3)
+    check_bn(
+        learner,
+        args,
+        "batchnorm_forward(..., train=True, momentum=0.6, eps=1e-3) with x of shape (6, 3)",
+        train=True,
+        momentum=0.6,
+        eps=1e-3,
+    )
 
 
 @grades("batchnorm_forward", points=0.5)
@@ -162,8 +181,10 @@ def test_batchnorm_train_output_statistics(learner):
     if not np.allclose(out.mean(axis=0), beta, atol=1e-6):
         raise Feedback(f"{what}: the mean of each output feature should equal beta (normalise with the batch mean)")
     if not np.allclose(out.std(axis=0), np.abs(gamma), rtol=1e-4):
-        raise Feedback(f"{what}: the standard deviation of each output feature should equal |gamma|; normalise "
-                       "with the biased batch variance x.var(axis=0) (divide by N, not N - 1)")
+        raise Feedback(
+            f"{what}: the standard deviation of each output feature should equal |gamma|; normalise "
+            "with the biased batch variance x.var(axis=0) (divide by N, not N - 1)"
+        )
 
 
 @grades("batchnorm_forward", points=1)
@@ -175,14 +196,16 @@ def test_batchnorm_running_statistics_over_several_steps(learner):
     want_mean, want_var = mean, var
     for step in range(4):
         x = rng.normal(size=(6, D)) * (step + 1.0) + 2.0 * step
-        what = (f"step {step + 1} of 4 calls batchnorm_forward(x, ..., momentum=0.8) in training mode, each "
-                "fed with the running statistics returned by the one before")
-        got = bn_triple(learner.call("batchnorm_forward", x, gamma, beta, mean, var, train=True, momentum=0.8,
-                                     _describe=what), what)
+        what = (
+            f"step {step + 1} of 4 calls batchnorm_forward(x, ..., momentum=0.8) in training mode, each "
+            "fed with the running statistics returned by the one before"
+        )
+        got = bn_triple(
+            learner.call("batchnorm_forward", x, gamma, beta, mean, var, train=True, momentum=0.8, _describe=what), what
+        )
         _, want_mean, want_var = ref.batchnorm_forward(x, gamma, beta, want_mean, want_var, True, 0.8)
         mean = check_array(got[1], want_mean, f"{what}: new_running_mean (momentum weighs the OLD value)")
-        var = check_array(got[2], want_var, f"{what}: new_running_var (biased variance; momentum weighs the OLD "
-                                            "value)")
+        var = check_array(got[2], want_var, f"{what}: new_running_var (biased variance; momentum weighs the OLD value)")
 
 
 @grades("batchnorm_forward", points=1)
@@ -193,8 +216,9 @@ def test_batchnorm_eval_uses_running_statistics(learner):
     for N in (7, 1):
         x = rng.normal(size=(N, 4)) * 3.0 - 1.0  # statistics far from the running ones
         what = f"batchnorm_forward(x, ..., train=False) with x of shape ({N}, 4)"
-        report = learner.call_report("batchnorm_forward", x, gamma, beta, running_mean, running_var, train=False,
-                                     _describe=what)
+        report = learner.call_report(
+            "batchnorm_forward", x, gamma, beta, running_mean, running_var, train=False, _describe=what
+        )
         out, mean, var = bn_triple(report.value, what)
         want = ref.batchnorm_forward(x, gamma, beta, running_mean, running_var, train=False)
         check_array(out, want[0], f"{what}: out (evaluation mode normalises with the running statistics)")
@@ -215,9 +239,14 @@ def test_batchnorm_float32_and_inputs_untouched(learner):
 
 # -- batch norm backward ----------------------------------------------------------
 
+
 def bn_forward_sum(x, gamma, beta, dout, eps):
-    return float(np.sum(ref.batchnorm_forward(x, gamma, beta, np.zeros_like(gamma), np.ones_like(gamma),
-                                              train=True, eps=eps)[0] * dout))
+    return float(
+        np.sum(
+            ref.batchnorm_forward(x, gamma, beta, np.zeros_like(gamma), np.ones_like(gamma), train=True, eps=eps)[0]
+            * dout
+        )
+    )
 
 
 def bnb_triple(got, what):
@@ -251,10 +280,16 @@ def test_batchnorm_backward_matches_central_differences(learner):
     what = "batchnorm_backward(dout, x, gamma) with x of shape (5, 3), compared with central differences"
     got = bnb_triple(learner.call("batchnorm_backward", dout, x, gamma, _describe=what), what)
     beta = np.zeros_like(gamma)
-    checks = (("dx", lambda a: bn_forward_sum(a, gamma, beta, dout, 1e-5), x,
-               " (the batch mean and variance depend on every row of x: two more terms)"),
-              ("dgamma", lambda a: bn_forward_sum(x, a, beta, dout, 1e-5), gamma, ""),
-              ("dbeta", lambda a: bn_forward_sum(x, gamma, a, dout, 1e-5), beta, ""))
+    checks = (
+        (
+            "dx",
+            lambda a: bn_forward_sum(a, gamma, beta, dout, 1e-5),
+            x,
+            " (the batch mean and variance depend on every row of x: two more terms)",
+        ),
+        ("dgamma", lambda a: bn_forward_sum(x, a, beta, dout, 1e-5), gamma, ""),
+        ("dbeta", lambda a: bn_forward_sum(x, gamma, a, dout, 1e-5), beta, ""),
+    )
     for (name, loss, at, advice), g in zip(checks, got):
         check_gradient(g, loss, at, f"{what}: {name}", advice)
 
@@ -270,6 +305,7 @@ def test_batchnorm_backward_float32(learner):
 
 
 # -- residual ---------------------------------------------------------------------
+
 
 def residual_inputs(seed, N, D, H, dtype=np.float64):
     rng = np.random.default_rng(seed)

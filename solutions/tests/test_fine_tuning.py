@@ -23,17 +23,21 @@ Mistakes these tests are built to catch (each loses points):
 A correct solution gets everything whatever its loop: SGD with or without momentum, Adam,
 full batch or mini-batches, at the default epochs and lr (see benchmarks/calibrate_fine_tuning.py).
 """
+
 import numpy as np
 import pytest
 
 from grader.engine.testkit import Feedback, check_scalar, grades, passed_note
 from solutions.foundation import data
 
-RELU_AFTER_LAST = ("there is a {t} after the last Linear: the network must end with the last Linear and "
-                   "return raw scores (logits); cross_entropy applies the softmax itself")
+RELU_AFTER_LAST = (
+    "there is a {t} after the last Linear: the network must end with the last Linear and "
+    "return raw scores (logits); cross_entropy applies the softmax itself"
+)
 
 
 # -- helpers -------------------------------------------------------------------------------
+
 
 def param_sizes(sizes):
     """Element counts of W0, b0, W1, b1, ... of a plain MLP."""
@@ -45,24 +49,30 @@ def param_sizes(sizes):
 
 def check_same(report, what, fn):
     if not report["same"]:
-        raise Feedback(f"{what} returned a {report['returned_type']}, not the model it was given: {fn} changes "
-                       "the model in place and returns that same object (return model)")
+        raise Feedback(
+            f"{what} returned a {report['returned_type']}, not the model it was given: {fn} changes "
+            "the model in place and returns that same object (return model)"
+        )
 
 
 def check_linear_stack(layers, sizes, what):
     """The children of a Linear/ReLU stack for `sizes`, with teaching messages."""
     types = [layer["type"] for layer in layers]
     expected = ["Linear", "ReLU"] * (len(sizes) - 2) + ["Linear"]
-    if types and types[-1] != "Linear" and types[:len(expected)] == expected:
+    if types and types[-1] != "Linear" and types[: len(expected)] == expected:
         raise Feedback(f"{what}: " + RELU_AFTER_LAST.format(t=types[-1]))
     if types != expected:
-        raise Feedback(f"{what} has the layers {types}; for {len(sizes)} sizes it should be {len(sizes) - 1} "
-                       "Linear layers with a ReLU between two consecutive ones and nothing after the last")
+        raise Feedback(
+            f"{what} has the layers {types}; for {len(sizes)} sizes it should be {len(sizes) - 1} "
+            "Linear layers with a ReLU between two consecutive ones and nothing after the last"
+        )
     for k, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         lin = layers[2 * k]
         if (lin["in_features"], lin["out_features"]) != (n_in, n_out):
-            raise Feedback(f"{what}: Linear layer {k} maps {lin['in_features']} -> {lin['out_features']} features; "
-                           f"layer k should map layer_sizes[k] -> layer_sizes[k+1], here {n_in} -> {n_out}")
+            raise Feedback(
+                f"{what}: Linear layer {k} maps {lin['in_features']} -> {lin['out_features']} features; "
+                f"layer k should map layer_sizes[k] -> layer_sizes[k+1], here {n_in} -> {n_out}"
+            )
         if lin["bias_shape"] is None:
             raise Feedback(f"{what}: Linear layer {k} has no bias; keep nn.Linear's default bias=True")
 
@@ -86,8 +96,10 @@ def head_changed(report):
 
 def check_trained(report, what):
     if not head_changed(report):
-        raise Feedback(f"{what} left the new head exactly as it was: nothing was trained (is optimizer.step() "
-                       "called, and the loop run for `epochs` epochs?)")
+        raise Feedback(
+            f"{what} left the new head exactly as it was: nothing was trained (is optimizer.step() "
+            "called, and the loop run for `epochs` epochs?)"
+        )
 
 
 def check_backbone_kept(report, weights, what):
@@ -95,16 +107,21 @@ def check_backbone_kept(report, weights, what):
         raise Feedback(f"{what} changed the layers of the model (now {report['types']}); it should only train it")
     for k, ((W, b), (W2, b2)) in enumerate(zip(weights[:-1], as_pairs(report["params"])[:-1])):
         if not (np.array_equal(W, W2) and np.array_equal(b, b2)):
-            raise Feedback(f"{what} changed the frozen Linear layer {k} of the backbone: only the parameters with "
-                           "requires_grad True may be updated (give the optimizer [p for p in model.parameters() "
-                           "if p.requires_grad], and do not turn requires_grad back on)")
+            raise Feedback(
+                f"{what} changed the frozen Linear layer {k} of the backbone: only the parameters with "
+                "requires_grad True may be updated (give the optimizer [p for p in model.parameters() "
+                "if p.requires_grad], and do not turn requires_grad back on)"
+            )
     flags = report["requires_grad"]
     if any(flags[:-2]) or not all(flags[-2:]):
-        raise Feedback(f"{what} changed which parameters are trainable (requires_grad): training must leave "
-                       "the frozen backbone frozen and the head trainable")
+        raise Feedback(
+            f"{what} changed which parameters are trainable (requires_grad): training must leave "
+            "the frozen backbone frozen and the head trainable"
+        )
 
 
 # -- build_mlp -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("sizes", [[64, 64, 32, 5], [7, 5, 4, 3]])
 @grades("build_mlp", points=0.75)
@@ -115,8 +132,10 @@ def test_build_mlp_layers(learner, sizes):
         raise Feedback(f"{what} returned a {report['type']}; it should return a torch.nn.Sequential")
     check_linear_stack(report["layers"], sizes, what)
     if report["output_shape"] != [3, sizes[-1]]:
-        raise Feedback(f"{what}: a batch of 3 inputs should give scores of shape (3, {sizes[-1]}); "
-                       f"the forward pass gave {report['output_shape']}")
+        raise Feedback(
+            f"{what}: a batch of 3 inputs should give scores of shape (3, {sizes[-1]}); "
+            f"the forward pass gave {report['output_shape']}"
+        )
 
 
 @grades("build_mlp", points=0.5)
@@ -136,13 +155,16 @@ def test_build_mlp_trainable_float32(learner):
     if not report["is_sequential"]:
         raise Feedback(f"{what} returned a {report['type']}; it should return a torch.nn.Sequential")
     if len(report["requires_grad"]) != 4 or not all(report["requires_grad"]):
-        raise Feedback(f"{what} should hold 4 trainable parameter tensors (W and b of each Linear, "
-                       "requires_grad True): a new network starts fully trainable")
+        raise Feedback(
+            f"{what} should hold 4 trainable parameter tensors (W and b of each Linear, "
+            "requires_grad True): a new network starts fully trainable"
+        )
     if report["dtypes"] != ["float32"]:
         raise Feedback(f"{what} has parameters of dtype {report['dtypes']}; keep torch's default float32")
 
 
 # -- count_trainable_parameters ------------------------------------------------------------
+
 
 @grades("count_trainable_parameters", points=0.75)
 def test_count_all_trainable(learner):
@@ -154,23 +176,36 @@ def test_count_all_trainable(learner):
 
 @grades("count_trainable_parameters", points=0.75)
 def test_count_some_frozen(learner):
-    for sizes, frozen, dtype in (([64, 64, 32, 5], (0, 1, 2, 3), "float32"), ([8, 6, 4], (0, 3), "float64"),
-                                 ([5, 3], (0, 1), "float32")):
+    for sizes, frozen, dtype in (
+        ([64, 64, 32, 5], (0, 1, 2, 3), "float32"),
+        ([8, 6, 4], (0, 3), "float64"),
+        ([5, 3], (0, 1), "float32"),
+    ):
         n = param_sizes(sizes)
-        what = (f"count_trainable_parameters(model) for an MLP {sizes} ({dtype}) with {len(frozen)} of its "
-                f"{len(n)} parameter tensors frozen")
+        what = (
+            f"count_trainable_parameters(model) for an MLP {sizes} ({dtype}) with {len(frozen)} of its "
+            f"{len(n)} parameter tensors frozen"
+        )
         got = learner.drive("count", layer_sizes=sizes, frozen=list(frozen), dtype=dtype, _describe=what)
-        check_scalar(got, sum(s for i, s in enumerate(n) if i not in frozen), what + " (frozen ones do not count)",
-                     rtol=0, atol=0)
+        check_scalar(
+            got,
+            sum(s for i, s in enumerate(n) if i not in frozen),
+            what + " (frozen ones do not count)",
+            rtol=0,
+            atol=0,
+        )
 
 
 # -- freeze_backbone -----------------------------------------------------------------------
 
+
 def check_changed_in_place(report, what, fn):
     """When the model given was left as it was, say so if a different object came back."""
     if not report["same"]:
-        raise Feedback(f"{what} left the model it was given unchanged and returned a {report['returned_type']}: "
-                       f"{fn} changes the model in place and returns that same object")
+        raise Feedback(
+            f"{what} left the model it was given unchanged and returned a {report['returned_type']}: "
+            f"{fn} changes the model in place and returns that same object"
+        )
 
 
 def check_only_head_trainable(report, sizes, what):
@@ -180,15 +215,20 @@ def check_only_head_trainable(report, sizes, what):
     if flags == report["requires_grad_before"]:
         check_changed_in_place(report, what, "freeze_backbone")
     if flags[-2:] != [True, True] and not any(flags):
-        raise Feedback(f"{what} ends with every parameter frozen, the head too: nothing is left to train. The last "
-                       "Linear's weight and bias must end with requires_grad True")
+        raise Feedback(
+            f"{what} ends with every parameter frozen, the head too: nothing is left to train. The last "
+            "Linear's weight and bias must end with requires_grad True"
+        )
     if flags[-2:] != [True, True]:
-        raise Feedback(f"{what} left the head (the last Linear) frozen; its weight and bias must end with "
-                       "requires_grad True")
+        raise Feedback(
+            f"{what} left the head (the last Linear) frozen; its weight and bias must end with requires_grad True"
+        )
     if any(flags[:-2]):
         frozen = sum(1 for f in flags[:-2] if not f)
-        raise Feedback(f"{what} froze {frozen} of the {len(flags) - 2} backbone parameter tensors; every parameter "
-                       "before the last Linear must get requires_grad False")
+        raise Feedback(
+            f"{what} froze {frozen} of the {len(flags) - 2} backbone parameter tensors; every parameter "
+            "before the last Linear must get requires_grad False"
+        )
 
 
 @pytest.mark.parametrize("sizes", [[64, 64, 32, 5], [6, 8, 7, 5, 3]])
@@ -224,31 +264,40 @@ def test_freeze_backbone_same_model_weights_untouched(learner):
 
 # -- replace_head --------------------------------------------------------------------------
 
+
 def check_new_head(report, sizes, num_classes, dtype, what):
     layers = report["layers"]
     expected_types = ["Linear", "ReLU"] * (len(sizes) - 2) + ["Linear"]
     types = [layer["type"] for layer in layers]
     if types != expected_types:
-        raise Feedback(f"{what}: the model's layers are now {types}; the last Linear should be REPLACED at the same "
-                       f"index (model[i] = new_layer), leaving {expected_types}")
+        raise Feedback(
+            f"{what}: the model's layers are now {types}; the last Linear should be REPLACED at the same "
+            f"index (model[i] = new_layer), leaving {expected_types}"
+        )
     head = layers[-1]
     if report["kept"][-1]:
         check_changed_in_place(report, what, "replace_head")
         raise Feedback(f"{what}: the last layer is still the old head; put a new nn.Linear in its place")
     if (head["in_features"], head["out_features"]) != (sizes[-2], num_classes):
-        raise Feedback(f"{what}: the new head maps {head['in_features']} -> {head['out_features']} features; it "
-                       f"reads the same features as the old one ({sizes[-2]}, old.in_features) and has one "
-                       f"output per class ({num_classes})")
+        raise Feedback(
+            f"{what}: the new head maps {head['in_features']} -> {head['out_features']} features; it "
+            f"reads the same features as the old one ({sizes[-2]}, old.in_features) and has one "
+            f"output per class ({num_classes})"
+        )
     if head["bias_shape"] is None:
         raise Feedback(f"{what}: the new head has no bias; nn.Linear's default bias=True is expected")
     if not all(report["kept"][:-1]):
-        raise Feedback(f"{what} rebuilt backbone layers: only the head is new, the other layers must stay the "
-                       "same objects with their pretrained weights")
+        raise Feedback(
+            f"{what} rebuilt backbone layers: only the head is new, the other layers must stay the "
+            "same objects with their pretrained weights"
+        )
     if not all(report["requires_grad"][-1]):
         raise Feedback(f"{what}: the new head is frozen; it must be trainable (requires_grad True)")
     if head["dtype"] != dtype:
-        raise Feedback(f"{what}: the new head is {head['dtype']} on a {dtype} model; build it with the old head's "
-                       "dtype and device (nn.Linear(..., dtype=old.weight.dtype, device=old.weight.device))")
+        raise Feedback(
+            f"{what}: the new head is {head['dtype']} on a {dtype} model; build it with the old head's "
+            "dtype and device (nn.Linear(..., dtype=old.weight.dtype, device=old.weight.device))"
+        )
 
 
 @pytest.mark.parametrize("sizes, num_classes", [([64, 64, 32, 5], 5), ([6, 7, 4, 9], 3)])
@@ -259,7 +308,8 @@ def test_replace_head_new_trainable_linear(learner, sizes, num_classes):
     check_new_head(report, sizes, num_classes, "float32", what)
     kept = report["kept_params"]
     if len(kept) != len(report["before"]) - 2 or not all(
-            np.array_equal(a, b) for a, b in zip(kept, report["before"][:-2])):
+        np.array_equal(a, b) for a, b in zip(kept, report["before"][:-2])
+    ):
         raise Feedback(f"{what} changed the backbone's weights; only the head is replaced")
 
 
@@ -267,8 +317,9 @@ def test_replace_head_new_trainable_linear(learner, sizes, num_classes):
 def test_replace_head_keeps_dtype_float64(learner):
     sizes, num_classes = [5, 6, 4], 7
     what = f"replace_head(model, {num_classes}) on a float64 MLP {sizes} whose parameters were all frozen"
-    report = learner.drive("replace", layer_sizes=sizes, num_classes=num_classes, dtype="float64",
-                           freeze_first=True, _describe=what)
+    report = learner.drive(
+        "replace", layer_sizes=sizes, num_classes=num_classes, dtype="float64", freeze_first=True, _describe=what
+    )
     check_new_head(report, sizes, num_classes, "float64", what)
     forward = report["forward"]
     if "error" in forward:
@@ -289,37 +340,47 @@ def test_replace_head_returns_same_model(learner):
 
 # -- fine_tune -----------------------------------------------------------------------------
 
-FEW_SHOT = (f"the foundation model (pretrained on digits 0-4) with a new 5-class head and a frozen backbone, "
-            f"fine_tune(model, X, y) on {5 * data.K_PER_CLASS} labelled digits 5-9")
+FEW_SHOT = (
+    f"the foundation model (pretrained on digits 0-4) with a new 5-class head and a frozen backbone, "
+    f"fine_tune(model, X, y) on {5 * data.K_PER_CLASS} labelled digits 5-9"
+)
 
 
 @grades("fine_tune", points=1.5)
 def test_fine_tune_reaches_accuracy_on_unseen_digits(learner):
     split, weights = few_shot_task()
-    report = learner.drive("fine_tune", weights=weights, X=split.X_few, y=split.y_few, head_seed=0,
-                           _describe=FEW_SHOT)[0]
+    report = learner.drive("fine_tune", weights=weights, X=split.X_few, y=split.y_few, head_seed=0, _describe=FEW_SHOT)[
+        0
+    ]
     check_same(report, FEW_SHOT, "fine_tune")
     check_trained(report, FEW_SHOT)
     params = as_pairs(report["params"])
     acc = data.accuracy(params, split.X_test, split.y_test)
     n = len(split.y_test)
-    comparison = (f"For comparison, the same network trained from scratch on those {len(split.y_few)} images with "
-                  f"plain SGD at the same epochs and lr reaches about {data.FROM_SCRATCH_SAME_LOOP:.2f}.")
+    comparison = (
+        f"For comparison, the same network trained from scratch on those {len(split.y_few)} images with "
+        f"plain SGD at the same epochs and lr reaches about {data.FROM_SCRATCH_SAME_LOOP:.2f}."
+    )
     if not np.isfinite(params[-1][0]).all():
         raise Feedback(f"{FEW_SHOT}: the head's weights became NaN or infinite: the training diverged")
     if acc < data.PASS_ACCURACY:
-        raise Feedback(f"{FEW_SHOT}: accuracy {acc:.3f} on {n} unseen digits, below the {data.PASS_ACCURACY:.2f} "
-                       f"this exercise asks for; a correct loop reaches about 0.83. {comparison} Check the loss "
-                       "(cross_entropy on the raw logits), the number of epochs and the learning rate you use.")
-    passed_note(f"fine-tuning only the head on {len(split.y_few)} labelled images: accuracy {acc:.3f} on {n} "
-                f"unseen digits. {comparison}")
+        raise Feedback(
+            f"{FEW_SHOT}: accuracy {acc:.3f} on {n} unseen digits, below the {data.PASS_ACCURACY:.2f} "
+            f"this exercise asks for; a correct loop reaches about 0.83. {comparison} Check the loss "
+            "(cross_entropy on the raw logits), the number of epochs and the learning rate you use."
+        )
+    passed_note(
+        f"fine-tuning only the head on {len(split.y_few)} labelled images: accuracy {acc:.3f} on {n} "
+        f"unseen digits. {comparison}"
+    )
 
 
 @grades("fine_tune", points=1)
 def test_fine_tune_leaves_backbone_unchanged(learner):
     split, weights = few_shot_task()
-    report = learner.drive("fine_tune", weights=weights, X=split.X_few, y=split.y_few, head_seed=1,
-                           _describe=FEW_SHOT)[0]
+    report = learner.drive("fine_tune", weights=weights, X=split.X_few, y=split.y_few, head_seed=1, _describe=FEW_SHOT)[
+        0
+    ]
     check_same(report, FEW_SHOT, "fine_tune")
     check_trained(report, FEW_SHOT)
     check_backbone_kept(report, weights, FEW_SHOT)
@@ -329,8 +390,9 @@ def test_fine_tune_leaves_backbone_unchanged(learner):
 def test_fine_tune_ignores_leftover_grads_of_frozen_weights(learner):
     split, weights = few_shot_task()
     what = FEW_SHOT + ", the frozen weights still carrying a .grad left over from pretraining"
-    report = learner.drive("fine_tune", weights=weights, X=split.X_few, y=split.y_few, head_seed=2,
-                           leftover_grads=True, _describe=what)[0]
+    report = learner.drive(
+        "fine_tune", weights=weights, X=split.X_few, y=split.y_few, head_seed=2, leftover_grads=True, _describe=what
+    )[0]
     check_trained(report, what)
     check_backbone_kept(report, weights, what)
 
@@ -345,11 +407,12 @@ def test_fine_tune_uses_epochs_and_lr(learner):
         report = learner.drive("fine_tune", weights=weights, X=X, y=y, head_seed=3, _describe=what, **kwargs)[0]
         check_same(report, what, "fine_tune")
         if head_changed(report):
-            raise Feedback(f"{what} changed the head's weights; with {args} nothing should move. Use the epochs "
-                           "and lr arguments rather than fixed numbers")
+            raise Feedback(
+                f"{what} changed the head's weights; with {args} nothing should move. Use the epochs "
+                "and lr arguments rather than fixed numbers"
+            )
     what = "fine_tune(model, X, y, epochs=3, lr=0.05) on the foundation model with a new head"
-    report = learner.drive("fine_tune", weights=weights, X=X, y=y, head_seed=3, epochs=3, lr=0.05,
-                           _describe=what)[0]
+    report = learner.drive("fine_tune", weights=weights, X=X, y=y, head_seed=3, epochs=3, lr=0.05, _describe=what)[0]
     check_trained(report, what)
 
 
@@ -357,9 +420,20 @@ def test_fine_tune_uses_epochs_and_lr(learner):
 def test_fine_tune_reproducible_for_a_seed(learner):
     split, weights = few_shot_task()
     what = "fine_tune(model, X, y, epochs=20, seed=7) twice on two identical models"
-    first, second = learner.drive("fine_tune", weights=weights, X=split.X_few, y=split.y_few, head_seed=4,
-                                  runs=2, epochs=20, seed=7, _describe=what)
+    first, second = learner.drive(
+        "fine_tune",
+        weights=weights,
+        X=split.X_few,
+        y=split.y_few,
+        head_seed=4,
+        runs=2,
+        epochs=20,
+        seed=7,
+        _describe=what,
+    )
     check_trained(first, what)
     if not all(np.array_equal(a, b) for a, b in zip(first["params"], second["params"])):
-        raise Feedback(f"{what} gave different weights: seed everything random (torch.manual_seed(seed), or a "
-                       "generator built from seed, for the shuffling) so that a seed gives the same result")
+        raise Feedback(
+            f"{what} gave different weights: seed everything random (torch.manual_seed(seed), or a "
+            "generator built from seed, for the shuffling) so that a seed gives the same result"
+        )

@@ -19,6 +19,7 @@ float64 results, any integer dtype for the labels, a Python float or a numpy sca
 0-d array for a loss. Gradients are checked against the reference AND against central
 differences of the reference loss computed here in the judge.
 """
+
 import numpy as np
 
 from grader.engine.testkit import (
@@ -67,6 +68,7 @@ REGRESSION_SHAPES = [(4, 3), (2, 3, 5), (7,)]
 
 # -- mean squared error ------------------------------------------------------
 
+
 @grades("mse_loss", points=1)
 def test_mse_loss_values(learner):
     for seed, shape in zip((1, 2, 3), REGRESSION_SHAPES):
@@ -79,8 +81,12 @@ def test_mse_loss_values(learner):
 def test_mse_loss_float32(learner):
     pred, target = regression_pair(4, (5, 3), np.float32)
     what = "mse_loss(pred, target) with float32 pred, target of shape (5, 3)"
-    check_scalar(learner.call("mse_loss", pred, target, _describe=what),
-                 ref.mse_loss(pred.astype(np.float64), target.astype(np.float64)), what, input_dtype=np.float32)
+    check_scalar(
+        learner.call("mse_loss", pred, target, _describe=what),
+        ref.mse_loss(pred.astype(np.float64), target.astype(np.float64)),
+        what,
+        input_dtype=np.float32,
+    )
 
 
 @grades("mse_grad", points=1)
@@ -88,8 +94,9 @@ def test_mse_grad_values(learner):
     for seed, shape in zip((5, 6, 7), REGRESSION_SHAPES):
         pred, target = regression_pair(seed, shape)
         what = f"mse_grad(pred, target) with pred, target of shape {shape}"
-        got = check_array(call_unchanged(learner, "mse_grad", pred, target, what=what), ref.mse_grad(pred, target),
-                          what)
+        got = check_array(
+            call_unchanged(learner, "mse_grad", pred, target, what=what), ref.mse_grad(pred, target), what
+        )
         check_gradient(got, lambda p: ref.mse_loss(p, target), pred, what, MEAN_ADVICE)
 
 
@@ -97,19 +104,25 @@ def test_mse_grad_values(learner):
 def test_mse_grad_float32(learner):
     pred, target = regression_pair(8, (3, 6), np.float32)
     what = "mse_grad(pred, target) with float32 pred, target of shape (3, 6)"
-    check_array(learner.call("mse_grad", pred, target, _describe=what),
-                ref.mse_grad(pred.astype(np.float64), target.astype(np.float64)), what, input_dtype=np.float32)
+    check_array(
+        learner.call("mse_grad", pred, target, _describe=what),
+        ref.mse_grad(pred.astype(np.float64), target.astype(np.float64)),
+        what,
+        input_dtype=np.float32,
+    )
 
 
 # -- binary cross-entropy on probabilities -------------------------------------
+
 
 @grades("binary_cross_entropy", points=1)
 def test_binary_cross_entropy_values(learner):
     for seed, shape in zip((9, 10), ((5, 3), (8,))):
         p, y = probabilities(seed, shape)
         what = f"binary_cross_entropy(p, y) with p, y of shape {shape} (p between 0.02 and 0.98)"
-        check_scalar(call_unchanged(learner, "binary_cross_entropy", p, y, what=what),
-                     ref.binary_cross_entropy(p, y), what)
+        check_scalar(
+            call_unchanged(learner, "binary_cross_entropy", p, y, what=what), ref.binary_cross_entropy(p, y), what
+        )
 
 
 @grades("binary_cross_entropy", points=1)
@@ -125,6 +138,7 @@ def test_binary_cross_entropy_clips(learner):
 
 # -- binary cross-entropy on logits --------------------------------------------
 
+
 @grades("bce_with_logits", points=1)
 def test_bce_with_logits_values(learner):
     for seed, shape in zip((11, 12), ((6, 3), (9,))):
@@ -134,43 +148,57 @@ def test_bce_with_logits_values(learner):
         check_scalar(call_unchanged(learner, "bce_with_logits", z, y, what=what), ref.bce_with_logits(z, y), what)
     z32, y32 = z.astype(np.float32), y.astype(np.float32)
     what = f"bce_with_logits(logits, y) with float32 logits, y of shape {shape}"
-    check_scalar(learner.call("bce_with_logits", z32, y32, _describe=what), ref.bce_with_logits(z, y), what,
-                 input_dtype=np.float32)
+    check_scalar(
+        learner.call("bce_with_logits", z32, y32, _describe=what),
+        ref.bce_with_logits(z, y),
+        what,
+        input_dtype=np.float32,
+    )
 
 
 @grades("bce_with_logits", points=1.5)
 def test_bce_with_logits_confident_mistakes_cost_their_logit(learner):
     cases = [
-        (np.array([1000.0, -1000.0, 800.0, -700.0]), np.array([0.0, 1.0, 0.0, 1.0])),   # all wrong
+        (np.array([1000.0, -1000.0, 800.0, -700.0]), np.array([0.0, 1.0, 0.0, 1.0])),  # all wrong
         (np.array([[1000.0, -1000.0], [-1000.0, 1000.0]]), np.array([[0.0, 1.0], [0.0, 1.0]])),  # half right
     ]
     for z, y in cases:
         what = f"bce_with_logits(logits, y) with logits of shape {z.shape} as large as ±1000 (confident answers)"
         value = as_number(learner.call("bce_with_logits", z, y, _errstate="raise", _describe=what), what)
         if not np.isclose(value, ref.bce_with_logits(z, y), rtol=STABLE_RTOL, atol=0.0):
-            raise Feedback(f"{what} returned {value:.6g}, which is wrong (tolerance rtol={STABLE_RTOL:g}): "
-                           "a confident mistake costs about |logit| when computed exactly as "
-                           "max(z, 0) - z*y + log1p(exp(-|z|)); clipping probabilities would cap it near 27.6")
+            raise Feedback(
+                f"{what} returned {value:.6g}, which is wrong (tolerance rtol={STABLE_RTOL:g}): "
+                "a confident mistake costs about |logit| when computed exactly as "
+                "max(z, 0) - z*y + log1p(exp(-|z|)); clipping probabilities would cap it near 27.6"
+            )
 
 
 # -- softmax cross-entropy -----------------------------------------------------
+
 
 @grades("cross_entropy", points=1)
 def test_cross_entropy_values(learner):
     for seed, (n, c), label_dtype in ((13, (6, 4), np.int64), (14, (3, 7), np.int32), (15, (9, 2), np.uint8)):
         z, labels = logits_labels(seed, n, c, label_dtype=label_dtype)
         what = f"cross_entropy(logits, labels) with logits of shape {(n, c)} and {np.dtype(label_dtype)} labels"
-        check_scalar(call_unchanged(learner, "cross_entropy", z, labels, what=what), ref.cross_entropy(z, labels),
-                     what)
+        check_scalar(call_unchanged(learner, "cross_entropy", z, labels, what=what), ref.cross_entropy(z, labels), what)
     what = f"cross_entropy(logits, labels) with float32 logits of shape {(n, c)}"
-    check_scalar(learner.call("cross_entropy", z.astype(np.float32), labels, _describe=what),
-                 ref.cross_entropy(z.astype(np.float32).astype(np.float64), labels), what, input_dtype=np.float32)
+    check_scalar(
+        learner.call("cross_entropy", z.astype(np.float32), labels, _describe=what),
+        ref.cross_entropy(z.astype(np.float32).astype(np.float64), labels),
+        what,
+        input_dtype=np.float32,
+    )
 
 
-HUGE_LOGITS = np.array([[1e4, 0.0, -1e4],
-                        [-1e4, -1e4 + 1.0, -1e4 + 2.0],   # a row far below the others' maximum
-                        [5.0, 5.0, 5.0],
-                        [1e4, -1e4, 0.0]])                # a confident mistake: label 1
+HUGE_LOGITS = np.array(
+    [
+        [1e4, 0.0, -1e4],
+        [-1e4, -1e4 + 1.0, -1e4 + 2.0],  # a row far below the others' maximum
+        [5.0, 5.0, 5.0],
+        [1e4, -1e4, 0.0],
+    ]
+)  # a confident mistake: label 1
 HUGE_LABELS = np.array([0, 1, 2, 1])
 HUGE_WHAT = "{}(logits, labels) with logits of shape (4, 3) as large as ±1e4, one row far below the others"
 
@@ -187,14 +215,20 @@ def test_cross_entropy_grad_values(learner):
     for seed, (n, c), label_dtype in ((16, (6, 4), np.int64), (17, (3, 7), np.int32)):
         z, labels = logits_labels(seed, n, c, label_dtype=label_dtype)
         what = f"cross_entropy_grad(logits, labels) with logits of shape {(n, c)}"
-        got = check_array(call_unchanged(learner, "cross_entropy_grad", z, labels, what=what),
-                          ref.cross_entropy_grad(z, labels), what)
+        got = check_array(
+            call_unchanged(learner, "cross_entropy_grad", z, labels, what=what), ref.cross_entropy_grad(z, labels), what
+        )
         check_gradient(got, lambda a: ref.cross_entropy(a, labels), z, what, MEAN_ADVICE)
     what = f"cross_entropy_grad(logits, labels) with float32 logits of shape {(n, c)}"
     z32 = z.astype(np.float32)
-    check_array(learner.call("cross_entropy_grad", z32, labels, _describe=what),
-                ref.cross_entropy_grad(z32.astype(np.float64), labels), what, input_dtype=np.float32,
-                rtol=RTOL32, atol=ATOL32)
+    check_array(
+        learner.call("cross_entropy_grad", z32, labels, _describe=what),
+        ref.cross_entropy_grad(z32.astype(np.float64), labels),
+        what,
+        input_dtype=np.float32,
+        rtol=RTOL32,
+        atol=ATOL32,
+    )
 
 
 @grades("cross_entropy_grad", points=1)

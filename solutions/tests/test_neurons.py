@@ -12,6 +12,7 @@ Mistakes these tests are built to catch (each loses points):
 A correct solution passes whatever it returns for a scalar (a Python float, a numpy scalar,
 a 0-d array) and whether it loops or uses matrix products.
 """
+
 import numpy as np
 import pytest
 
@@ -43,8 +44,7 @@ def test_neuron_values(learner, activation):
     for seed in (1, 2, 3):
         x, w, b = vectors(seed)
         what = f'neuron(x, w, b, "{activation}") with x, w of shape (7,) and b = {b:.3f}'
-        check_scalar(learner.call("neuron", x, w, b, activation, _describe=what), ref.neuron(x, w, b, activation),
-                     what)
+        check_scalar(learner.call("neuron", x, w, b, activation, _describe=what), ref.neuron(x, w, b, activation), what)
 
 
 @grades("neuron", points=1)
@@ -61,8 +61,16 @@ def test_neuron_default_is_sigmoid_and_inputs_untouched(learner):
 def test_neuron_rejects_unknown_activation(learner):
     x, w, b = vectors(5, n=3)
     for name in ("Sigmoid", "softplus", ""):
-        expect_raises(learner, "ValueError", "neuron", x, w, b, name,
-                      _describe=f'neuron(x, w, b, "{name}") (not one of identity, relu, sigmoid, tanh)')
+        expect_raises(
+            learner,
+            "ValueError",
+            "neuron",
+            x,
+            w,
+            b,
+            name,
+            _describe=f'neuron(x, w, b, "{name}") (not one of identity, relu, sigmoid, tanh)',
+        )
 
 
 @grades("neuron", points=1)
@@ -119,8 +127,9 @@ def test_mlp_forward_single_layer_returns_raw_logits(learner):
 def test_count_parameters_values(learner):
     for sizes in ([784, 128, 64, 10], [3, 1], [5, 5, 5, 5], [2, 100, 1]):
         what = f"count_parameters({sizes})"
-        check_scalar(learner.call("count_parameters", sizes, _describe=what), ref.count_parameters(sizes), what,
-                     rtol=0, atol=0)
+        check_scalar(
+            learner.call("count_parameters", sizes, _describe=what), ref.count_parameters(sizes), what, rtol=0, atol=0
+        )
 
 
 @grades("count_parameters", points=1)

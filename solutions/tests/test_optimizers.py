@@ -21,6 +21,7 @@ Mistakes these tests are built to catch (each loses points):
 A correct solution passes whatever it returns: lists or tuples of arrays, float32 or float64,
 any valid use of the seed (only properties of the shuffled order are checked).
 """
+
 import numpy as np
 import pytest
 
@@ -53,11 +54,11 @@ def zeros(dtype=np.float64):
     return [np.zeros(s, dtype=dtype) for s in SHAPES]
 
 
-def arrays_of(got, what, name, n=len(SHAPES)):
+def arrays_of(got, what, name, n=None):
     """`got` as a list of n arrays (a list or a tuple is fine), or Feedback."""
+    n = len(SHAPES) if n is None else n
     if not isinstance(got, (list, tuple)):
-        raise Feedback(f"{what}: {name} is a {type(got).__name__}; it should be a list of arrays, one per "
-                       "parameter")
+        raise Feedback(f"{what}: {name} is a {type(got).__name__}; it should be a list of arrays, one per parameter")
     if len(got) != n:
         raise Feedback(f"{what}: {name} has {len(got)} entries; it should have {n}, one per parameter")
     return list(got)
@@ -66,8 +67,10 @@ def arrays_of(got, what, name, n=len(SHAPES)):
 def parts(got, what, names):
     """Split a tuple result like (new_params, new_velocities)."""
     if not isinstance(got, (list, tuple)) or len(got) != len(names):
-        raise Feedback(f"{what} should return a tuple ({', '.join(names)}); it returned "
-                       f"{type(got).__name__ if not isinstance(got, (list, tuple)) else f'{len(got)} items'}")
+        raise Feedback(
+            f"{what} should return a tuple ({', '.join(names)}); it returned "
+            f"{type(got).__name__ if not isinstance(got, (list, tuple)) else f'{len(got)} items'}"
+        )
     return [arrays_of(g, what, name) for g, name in zip(got, names)]
 
 
@@ -87,13 +90,15 @@ def f64(arrays):
 
 # -- sgd_step ------------------------------------------------------------------
 
+
 @grades("sgd_step", points=1)
 def test_sgd_consecutive_steps(learner):
     params, want = state(1), state(1)
     for step, lr in enumerate((0.1, 0.1, 0.01, 0.5), 1):
         grads = gradients(step)
-        what = (f"sgd_step(params, grads, lr={lr}) at step {step} of 4"
-                + (" (params from your previous step)" if step > 1 else ""))
+        what = f"sgd_step(params, grads, lr={lr}) at step {step} of 4" + (
+            " (params from your previous step)" if step > 1 else ""
+        )
         want = ref.sgd_step(want, grads, lr)
         params = learner.call("sgd_step", params, grads, lr, _describe=what)
         check_lists(params, want, what, "the result")
@@ -111,13 +116,15 @@ def test_sgd_float32_and_inputs_untouched(learner):
 
 # -- momentum_step ---------------------------------------------------------------
 
+
 def run_momentum(learner, params, velocities, steps, lr, dtype=np.float64, **kwargs):
     want_p, want_v = f64(params), f64(velocities)
     extra = "".join(f", {k}={v}" for k, v in kwargs.items())
     for step in range(1, steps + 1):
         grads = gradients(step, dtype)
-        what = (f"momentum_step(params, grads, velocities, lr={lr}{extra}) at step {step} of {steps}"
-                + (" (params and velocities from your previous step)" if step > 1 else ""))
+        what = f"momentum_step(params, grads, velocities, lr={lr}{extra}) at step {step} of {steps}" + (
+            " (params and velocities from your previous step)" if step > 1 else ""
+        )
         want_p, want_v = ref.momentum_step(want_p, f64(grads), want_v, lr, **kwargs)
         got = learner.call("momentum_step", params, grads, velocities, lr, _describe=what, **kwargs)
         params, velocities = parts(got, what, ("new_params", "new_velocities"))
@@ -149,13 +156,15 @@ def test_momentum_float32_and_inputs_untouched(learner):
 
 # -- adam_step -------------------------------------------------------------------
 
+
 def run_adam(learner, params, m, v, first_t, steps, dtype=np.float64, grad_scale=None, **kwargs):
     want = (f64(params), f64(m), f64(v))
     extra = "".join(f", {k}={val}" for k, val in kwargs.items())
     for t in range(first_t, first_t + steps):
         grads = gradients(t, dtype, grad_scale)
-        what = (f"adam_step(params, grads, m, v, t={t}{extra})"
-                + (f" (params, m and v from your step t={t - 1})" if t > first_t else ""))
+        what = f"adam_step(params, grads, m, v, t={t}{extra})" + (
+            f" (params, m and v from your step t={t - 1})" if t > first_t else ""
+        )
         want = ref.adam_step(want[0], f64(grads), want[1], want[2], t, **kwargs)
         got = learner.call("adam_step", params, grads, m, v, t, _describe=what, **kwargs)
         params, m, v = parts(got, what, ("new_params", "new_m", "new_v"))
@@ -172,8 +181,19 @@ def test_adam_first_steps_with_defaults(learner):
 @grades("adam_step", points=1.5)
 def test_adam_hyperparameters_later_steps(learner):
     # small gradients next to eps = 1e-3: eps inside the square root is far off
-    run_adam(learner, state(9), state(10, scale=1e-3), state(11, scale=1e-6, positive=True), first_t=7, steps=3,
-             grad_scale=2e-3, lr=0.01, beta1=0.8, beta2=0.99, eps=1e-3)
+    run_adam(
+        learner,
+        state(9),
+        state(10, scale=1e-3),
+        state(11, scale=1e-6, positive=True),
+        first_t=7,
+        steps=3,
+        grad_scale=2e-3,
+        lr=0.01,
+        beta1=0.8,
+        beta2=0.99,
+        eps=1e-3,
+    )
 
 
 @grades("adam_step", points=1)
@@ -192,6 +212,7 @@ def test_adam_float32_and_inputs_untouched(learner):
 
 # -- minibatches -----------------------------------------------------------------
 
+
 def batches_of(learner, n, batch_size, seed=None):
     what = f"minibatches({n}, {batch_size}" + (f", seed={seed})" if seed is not None else ")")
     got = learner.call("minibatches", n, batch_size, seed=seed, _describe=what)
@@ -199,10 +220,15 @@ def batches_of(learner, n, batch_size, seed=None):
         raise Feedback(f"{what} returned a {type(got).__name__}; it should return a list of index arrays")
     for k, batch in enumerate(got):
         if not isinstance(batch, np.ndarray) or batch.ndim != 1 or batch.dtype.kind not in "iu":
-            kind = (f"an array of shape {batch.shape} and dtype {batch.dtype}" if isinstance(batch, np.ndarray)
-                    else f"a {type(batch).__name__}")
-            raise Feedback(f"{what}: batch {k} is {kind}; each batch should be a 1-D integer numpy array "
-                           "(it is used to index X[batch])")
+            kind = (
+                f"an array of shape {batch.shape} and dtype {batch.dtype}"
+                if isinstance(batch, np.ndarray)
+                else f"a {type(batch).__name__}"
+            )
+            raise Feedback(
+                f"{what}: batch {k} is {kind}; each batch should be a 1-D integer numpy array "
+                "(it is used to index X[batch])"
+            )
     return list(got), what
 
 
@@ -210,12 +236,16 @@ def check_partition(batches, n, batch_size, what):
     sizes = [len(b) for b in batches]
     expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     if sizes != expected:
-        raise Feedback(f"{what} returned batches of sizes {sizes}; every batch should hold {batch_size} indices "
-                       "except the last one, which holds what is left (keep it, and add no empty batch)")
+        raise Feedback(
+            f"{what} returned batches of sizes {sizes}; every batch should hold {batch_size} indices "
+            "except the last one, which holds what is left (keep it, and add no empty batch)"
+        )
     everything = np.concatenate(batches) if batches else np.zeros(0, dtype=int)
     if not np.array_equal(np.sort(everything), np.arange(n)):
-        raise Feedback(f"{what}: the batches do not contain every index 0..{n - 1} exactly once (duplicates or "
-                       "missing indices: shuffle a permutation of range(n), do not draw indices at random)")
+        raise Feedback(
+            f"{what}: the batches do not contain every index 0..{n - 1} exactly once (duplicates or "
+            "missing indices: shuffle a permutation of range(n), do not draw indices at random)"
+        )
     return everything
 
 
@@ -245,12 +275,16 @@ def test_minibatches_reproducible_and_seed_dependent(learner):
         first, what = batches_of(learner, 30, 7, seed=seed)
         again, _ = batches_of(learner, 30, 7, seed=seed)
         if len(first) != len(again) or not all(np.array_equal(a, b) for a, b in zip(first, again)):
-            raise Feedback(f"{what} called twice gave two different orders; the same seed should give the same "
-                           "batches (create a generator from the seed: np.random.default_rng(seed))")
+            raise Feedback(
+                f"{what} called twice gave two different orders; the same seed should give the same "
+                "batches (create a generator from the seed: np.random.default_rng(seed))"
+            )
         orders.append(check_partition(first, 30, 7, what))
     if all(np.array_equal(orders[0], o) for o in orders[1:]):
-        raise Feedback("minibatches(30, 7, seed=s) gave the same order for seeds 3, 4, 5 and 6; different seeds "
-                       "should give different shuffles (is the seed used?)")
+        raise Feedback(
+            "minibatches(30, 7, seed=s) gave the same order for seeds 3, 4, 5 and 6; different seeds "
+            "should give different shuffles (is the seed used?)"
+        )
 
 
 @grades("minibatches", points=0.5)
@@ -258,8 +292,10 @@ def test_minibatches_of_nothing(learner):
     for seed in (None, 3):
         batches, what = batches_of(learner, 0, 4, seed=seed)
         if len(batches) != 0:
-            raise Feedback(f"{what} returned {len(batches)} batch(es); with n = 0 there is nothing to split, so "
-                           "the result should be an empty list")
+            raise Feedback(
+                f"{what} returned {len(batches)} batch(es); with n = 0 there is nothing to split, so "
+                "the result should be an empty list"
+            )
 
 
 @pytest.mark.parametrize("batch_size", [0, -3])

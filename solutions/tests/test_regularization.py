@@ -17,6 +17,7 @@ A correct solution gets everything: loops or vectorised, lists or tuples, any va
 seed (tests check properties of the masks, never a particular random stream), float32 results
 for float32 inputs, a Python bool or a numpy bool for should_stop.
 """
+
 import numpy as np
 import pytest
 
@@ -34,8 +35,10 @@ from solutions import regularization as ref
 
 def layers(seed, sizes, dtype=np.float64):
     rng = np.random.default_rng(seed)
-    return [(rng.normal(size=(m, n)).astype(dtype), rng.normal(loc=2.0, size=n).astype(dtype))
-            for m, n in zip(sizes[:-1], sizes[1:])]
+    return [
+        (rng.normal(size=(m, n)).astype(dtype), rng.normal(loc=2.0, size=n).astype(dtype))
+        for m, n in zip(sizes[:-1], sizes[1:])
+    ]
 
 
 def pairs(got, n, what):
@@ -55,8 +58,9 @@ def dropout_pair(got, shape, what):
         if a.shape != shape:
             raise Feedback(f"{what} returned {name} of shape {a.shape}; it should have x's shape {shape}")
     if mask.dtype.kind != "f":
-        raise Feedback(f"{what} returned a mask of dtype {mask.dtype}; it should be a float array "
-                       "(its entries are 0 or 1/(1-p))")
+        raise Feedback(
+            f"{what} returned a mask of dtype {mask.dtype}; it should be a float array (its entries are 0 or 1/(1-p))"
+        )
     return out, mask
 
 
@@ -69,6 +73,7 @@ def as_bool(got, what):
 
 
 # -- L2 ----------------------------------------------------------------------
+
 
 @grades("l2_penalty", points=1)
 def test_l2_penalty_three_layers(learner):
@@ -87,8 +92,12 @@ def test_l2_penalty_ignores_biases(learner):
     check_scalar(learner.call("l2_penalty", params, 0.5, _describe=what), ref.l2_penalty(params, 0.5), what)
     params32 = layers(3, [5, 4, 3], np.float32)
     what = "l2_penalty(params, lam=0.1) with float32 layers 5→4→3"
-    check_scalar(learner.call("l2_penalty", params32, 0.1, _describe=what), ref.l2_penalty(params32, 0.1), what,
-                 input_dtype=np.float32)
+    check_scalar(
+        learner.call("l2_penalty", params32, 0.1, _describe=what),
+        ref.l2_penalty(params32, 0.1),
+        what,
+        input_dtype=np.float32,
+    )
 
 
 @grades("l2_grads", points=1)
@@ -113,13 +122,13 @@ def test_l2_grads_biases_are_zero(learner):
 
 # -- dropout -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("p", [0.3, 0.75])
 @grades("dropout_forward", points=0.75)
 def test_dropout_training_mask_statistics(learner, p):
     x = np.random.default_rng(6).normal(loc=1.0, size=(240, 250))
     what = f"dropout_forward(x, p={p}, train=True, seed=7) with x of shape (240, 250)"
-    out, mask = dropout_pair(learner.call("dropout_forward", x, p, train=True, seed=7, _describe=what),
-                             x.shape, what)
+    out, mask = dropout_pair(learner.call("dropout_forward", x, p, train=True, seed=7, _describe=what), x.shape, what)
     zero = mask == 0
     kept = np.isclose(mask, 1.0 / (1.0 - p), rtol=1e-6)
     if not np.all(zero | kept):
@@ -127,8 +136,10 @@ def test_dropout_training_mask_statistics(learner, p):
     if abs(zero.mean() - p) > 0.02:
         raise Feedback(f"{what}: {zero.mean():.1%} of the mask is 0, but p = {p} is the probability to DROP a unit")
     if abs(mask.mean() - 1.0) > 0.05:
-        raise Feedback(f"{what}: the mask's mean is {mask.mean():.3f}; with inverted dropout it should be close "
-                       "to 1, so that the expected activation is preserved")
+        raise Feedback(
+            f"{what}: the mask's mean is {mask.mean():.3f}; with inverted dropout it should be close "
+            "to 1, so that the expected activation is preserved"
+        )
     check_array(out, x * mask, f"{what}: out compared with x * mask")
 
 
@@ -137,8 +148,9 @@ def test_dropout_is_identity_at_eval_and_for_p_zero(learner):
     x = np.random.default_rng(8).normal(size=(5, 7))
     for p, train in ((0.5, False), (0.0, False), (0.0, True), (0.9, False)):
         what = f"dropout_forward(x, p={p}, train={train}, seed=3) with x of shape (5, 7)"
-        out, mask = dropout_pair(learner.call("dropout_forward", x, p, train=train, seed=3, _describe=what),
-                                 x.shape, what)
+        out, mask = dropout_pair(
+            learner.call("dropout_forward", x, p, train=train, seed=3, _describe=what), x.shape, what
+        )
         check_array(mask, np.ones_like(x), f"{what}: the mask (dropout should change nothing here)")
         check_array(out, x, f"{what}: out (dropout should change nothing here)")
 
@@ -148,8 +160,15 @@ def test_dropout_rejects_bad_p_in_both_modes(learner):
     x = np.ones((3, 4))
     for p in (-0.1, 1.0, 1.5):
         for train in (True, False):
-            expect_raises(learner, "ValueError", "dropout_forward", x, p, train=train,
-                          _describe=f"dropout_forward(x, p={p}, train={train}) (p must be in [0, 1))")
+            expect_raises(
+                learner,
+                "ValueError",
+                "dropout_forward",
+                x,
+                p,
+                train=train,
+                _describe=f"dropout_forward(x, p={p}, train={train}) (p must be in [0, 1))",
+            )
 
 
 @grades("dropout_forward", points=0.5)
@@ -159,8 +178,9 @@ def test_dropout_seed_reproducible(learner):
     _, m1 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=11, _describe=what), x.shape, what)
     _, m2 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=11, _describe=what), x.shape, what)
     if not np.array_equal(m1, m2):
-        raise Feedback(f"{what} gave two different masks: the same seed must give the same mask "
-                       "(use np.random.default_rng(seed))")
+        raise Feedback(
+            f"{what} gave two different masks: the same seed must give the same mask (use np.random.default_rng(seed))"
+        )
     what = "dropout_forward(x, p=0.5, seed=None) called twice"
     _, m3 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=None, _describe=what), x.shape, what)
     _, m4 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=None, _describe=what), x.shape, what)
@@ -212,8 +232,10 @@ def test_should_stop_values(learner):
         what = f"should_stop({losses}, patience={patience})"
         got = as_bool(learner.call("should_stop", losses, patience, _describe=what), what)
         if got != ref.should_stop(losses, patience):
-            raise Feedback(f"{what} returned {got}: compare the last {patience} losses with the best "
-                           "(lowest) loss before them; only a strictly lower loss is an improvement")
+            raise Feedback(
+                f"{what} returned {got}: compare the last {patience} losses with the best "
+                "(lowest) loss before them; only a strictly lower loss is an improvement"
+            )
 
 
 @grades("should_stop", points=0.5)
@@ -221,12 +243,20 @@ def test_should_stop_waits_for_more_than_patience_losses(learner):
     for losses, patience in (([], 1), ([0.5], 1), ([1.0, 1.0], 2), ([1.0, 1.1, 1.2], 3), ([0.3, 0.4], 5)):
         what = f"should_stop({losses}, patience={patience})"
         if as_bool(learner.call("should_stop", losses, patience, _describe=what), what):
-            raise Feedback(f"{what} returned True: with no more than `patience` losses there is nothing to "
-                           "compare with yet, so it should return False")
+            raise Feedback(
+                f"{what} returned True: with no more than `patience` losses there is nothing to "
+                "compare with yet, so it should return False"
+            )
 
 
 @grades("should_stop", points=0.5)
 def test_should_stop_rejects_patience_below_one(learner):
     for patience in (0, -2):
-        expect_raises(learner, "ValueError", "should_stop", [1.0, 0.9, 0.8, 0.85], patience,
-                      _describe=f"should_stop(losses, patience={patience}) (patience must be at least 1)")
+        expect_raises(
+            learner,
+            "ValueError",
+            "should_stop",
+            [1.0, 0.9, 0.8, 0.85],
+            patience,
+            _describe=f"should_stop(losses, patience={patience}) (patience must be at least 1)",
+        )
