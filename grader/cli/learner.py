@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli import main
+from grader.cli.app import main
 from grader.cli.common import (
     Problem,
     db_option,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from grader.cli import main
+from grader.cli.app import main
 from grader.cli.common import Problem, exercise_or_fail, json_option
 from grader.course import submissions
 from grader.course.catalog import COURSE_ROOT, load_manifest

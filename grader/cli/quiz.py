@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from grader.cli import main
+from grader.cli.app import main
 from grader.cli.common import (
     db_option,
     db_or_fail,

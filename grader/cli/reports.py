@@ -1,0 +1,189 @@
+"""The instructor's reports and exports: grade report, grade export (SQL-computed, official submissions only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader.cli.app import main
+from grader.cli.common import Problem, db_option, db_or_fail, exercise_or_fail, json_option
+
+# ---------------------------------------------------------------- report
+
+
+@main.command()
+@click.option("--exercise", metavar="SLUG", help="Per hidden test of SLUG: learners failing it, most common message.")
+@click.option(
+    "--quiz",
+    metavar="CHAPTER",
+    help="Per question of a quiz (name or chapter number): share right at the first attempt, most chosen wrong answer.",
+)
+@click.option("--student", metavar="NAME", help="One learner's history: every submission and answer.")
+@click.option(
+    "--sort",
+    "sort",
+    default="student",
+    show_default=True,
+    metavar="COLUMN",
+    help="Class table order: student, rank, total, exercises, quizzes, complete, an exercise (neurons) "
+    "or a quiz (quiz:neurons); scores highest first.",
+)
+@click.option("--reverse", is_flag=True, help="Reverse the order of --sort.")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N", help="Show only the first N learners.")
+@click.option(
+    "--basis",
+    type=click.Choice(["best", "latest"]),
+    default="best",
+    show_default=True,
+    help="With --exercise: judge each learner on their best or their latest official submission.",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Write a self-contained HTML page with charts (readable offline) to FILE.",
+)
+@db_option
+@json_option
+def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_path, db_url, as_json):
+    """The class at a glance, from the database (official submissions only).
+
+    Without options: one row per learner, one column per exercise (best score) and quiz
+    (questions right at the first attempt), totals, exercises complete and rank, with the class
+    mean per column. --exercise, --quiz and --student zoom in; --csv, --json and --html FILE
+    change the format.
+
+    \b
+    Example:
+      grade report --sort total --limit 20
+      grade report --exercise backprop              what to teach again
+      grade report --quiz 3 --csv > quiz3.csv
+      grade report --student alice
+      grade report --html class.html                charts: distribution, completion, hardest tests
+    """
+    from grader.reports import data as reports
+
+    chosen = [name for name, value in (("--exercise", exercise), ("--quiz", quiz), ("--student", student)) if value]
+    if len(chosen) > 1:
+        raise Problem(f"{' and '.join(chosen)} cannot be combined; choose one report at a time")
+    if sum(map(bool, (as_csv, as_json, html_path))) > 1:
+        raise Problem("choose one format: --csv, --json or --html FILE")
+    if chosen and (sort != "student" or reverse or limit):
+        raise Problem("--sort, --reverse and --limit order the class table; leave them out with " + chosen[0])
+    if basis != "best" and not exercise:
+        raise Problem("--basis applies to --exercise SLUG only")
+    if exercise:
+        exercise_or_fail(exercise)
+    if html_path and not html_path.parent.resolve().is_dir():
+        raise Problem(f"the folder of {html_path} does not exist; create it or choose another --html FILE")
+    database = db_or_fail(db_url)
+    if exercise:
+        data = reports.exercise_report(database, exercise, basis=basis)
+    elif quiz:
+        data = reports.quiz_report(database, quiz)
+    elif student:
+        data = reports.student_report(database, student)
+    else:
+        data = reports.class_report(database, sort=sort, reverse=reverse, limit=limit, details=bool(html_path))
+    if html_path:
+        from grader.reports.html import page
+
+        html_path.write_text(page(data), encoding="utf-8")
+        click.echo(
+            f"Wrote {html_path} ({html_path.stat().st_size / 1024:.0f} KB): open it in any browser, no network needed."
+        )
+    elif as_json:
+        from grader.render import terminal as render
+
+        render.print_json(data)
+    elif as_csv:
+        click.echo(reports.to_csv(data), nl=False)
+    else:
+        reports.render(data)
+
+
+# ---------------------------------------------------------------- export
+
+
+@main.group()
+def export():
+    """Grades for other systems: Gradescope results, a gradebook CSV.
+
+    \b
+    Example:
+      grade export gradescope gradescope-results/
+      grade export csv gradebook.csv
+    """
+
+
+@export.command(name="gradescope")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False), metavar="OUT_DIR")
+@click.option("--exercise", metavar="SLUG", help="Only this exercise (default: all).")
+@click.option(
+    "--basis",
+    type=click.Choice(["best", "latest"]),
+    default="best",
+    show_default=True,
+    help="Which official submission of each learner to export.",
+)
+@db_option
+@json_option
+def export_gradescope(out_dir, exercise, basis, db_url, as_json):
+    """Write a Gradescope autograder results.json per learner and exercise.
+
+    OUT_DIR/<exercise>/<learner>/results.json follows Gradescope's autograder specification:
+    score, execution_time, output, and one entry per hidden test with name, score, max_score,
+    status (passed/failed) and the feedback as output.
+
+    \b
+    Example:
+      grade export gradescope gs/ --exercise neurons
+    """
+    from grader.reports import data as reports
+
+    if exercise:
+        exercise_or_fail(exercise)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise Problem(f"{out_dir} is a file; give a folder for the results")
+    database = db_or_fail(db_url)
+    summary = reports.export_gradescope(database, out_dir, basis=basis, exercise=exercise)
+    if as_json:
+        from grader.render import terminal as render
+
+        render.print_json(summary)
+    else:
+        click.echo(
+            f"Wrote {summary['files']} results.json files ({summary['learners']} learners, "
+            f"{len(summary['exercises'])} exercises, {basis} submission) under {out_dir}."
+        )
+
+
+@export.command(name="csv")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), metavar="FILE")
+@db_option
+def export_csv(file, db_url):
+    """Write the gradebook as CSV to FILE (- for standard output).
+
+    One row per learner; one column per exercise (best official score) and per quiz (questions
+    right at the first attempt, as quiz:<name>); then the exercise, quiz and overall totals. Work
+    never attempted counts 0.
+
+    \b
+    Example:
+      grade export csv gradebook.csv
+      grade export csv - | column -s, -t
+    """
+    from grader.reports import data as reports
+
+    if str(file) != "-" and not file.parent.resolve().is_dir():
+        raise Problem(f"the folder of {file} does not exist; create it or choose another FILE")
+    database = db_or_fail(db_url)
+    text = reports.gradebook_csv(database)
+    if str(file) == "-":
+        click.echo(text, nl=False)
+    else:
+        file.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote the gradebook of {text.count(chr(10)) - 1} learners to {file}.")
