@@ -1,9 +1,12 @@
 """The versioned result of grading one submission: plain dataclasses, to and from JSON.
 
-Schema version 1 (bump it when a field changes meaning or disappears):
+Schema version 2 (bump it when a field is added, changes meaning or disappears):
   RunResult: schema_version, exercise, student, score, max_score, status, message,
              tests, duration, grader_version, sandbox, output, submission_id, official
-  TestResult: name, function, passed, points, max_points, message, status
+  TestResult: name, function, passed, points, max_points, message, status, diagnosis
+diagnosis of a test: null, or {"id": "<slug>.<misconception>", "text": "..."} when the
+failure matches a known mistake (e.g. "losses.mse_sum_not_mean"); the text says why it is
+wrong without revealing the expected values. Version 1 had no diagnosis.
 status of a run: "passed" (every test passed), "failed" (graded, some tests failed),
 "error" (the file could not be graded at all: syntax error, import failure...).
 status of a test: "passed", "failed" (the learner's code is wrong) or "error" (the
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass
@@ -27,6 +30,7 @@ class TestResult:
     max_points: float
     message: str = ""
     status: str = "passed"
+    diagnosis: dict | None = None
 
 
 @dataclass

@@ -9,6 +9,7 @@ import pytest
 
 from grader.course.catalog import COURSE_ROOT, load_manifest
 from grader.engine.judge import grade_source
+from grader.engine.runner import load_tests
 
 EXERCISES = load_manifest()
 SLUGS = [e.slug for e in EXERCISES]
@@ -64,39 +65,12 @@ def test_manifest_slugs_are_unique_and_chapters_in_order():
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=SLUGS)
 def test_hidden_test_points_add_up_to_the_manifest(exercise):
-    """Collect the hidden tests with pytest and add up their `grade` markers' points."""
-    import pytest as _pytest
-
-    class Collector:
-        def __init__(self):
-            self.items = []
-
-        def pytest_collection_finish(self, session):
-            self.items = list(session.items)
-
-    collector = Collector()
-    _pytest.main(
-        [
-            str(exercise.tests_path),
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--import-mode=importlib",
-            "-c",
-            "/dev/null",
-            "--rootdir",
-            str(COURSE_ROOT),
-        ],
-        plugins=[collector],
-    )
-    assert collector.items, f"no hidden tests collected for {exercise.slug}"
-    unmarked = [i.name for i in collector.items if i.get_closest_marker("grade") is None]
-    assert not unmarked, f"hidden tests without @grades(...): {unmarked}"
-    total = sum(i.get_closest_marker("grade").kwargs["points"] for i in collector.items)
-    assert total == pytest.approx(exercise.points)
-    functions = {i.get_closest_marker("grade").kwargs["function"] for i in collector.items}
-    assert functions <= _top_level_names(exercise.stub_path) | {"Value"}, functions
+    """Collect the hidden tests as the judge does and add up their points."""
+    tests = load_tests(exercise.tests_path, COURSE_ROOT)
+    assert tests, f"no hidden tests collected for {exercise.slug}"
+    assert sum(t.points for t in tests) == pytest.approx(exercise.points)
+    assert {t.function for t in tests} <= _top_level_names(exercise.stub_path) | {"Value"}
+    assert len({t.name for t in tests}) == len(tests), "every hidden test has its own readable name"
 
 
 def test_torch_is_imported_only_by_exercises_that_need_it():

@@ -228,13 +228,16 @@ def test_no_process_is_left_behind():
     before = children()
     result, seconds = grade("""
         import os, time
+        ready, told = os.pipe()
         if os.fork() == 0:
             os.setsid()
             grandchild = os.fork()
             if grandchild == 0:
                 time.sleep(600)
             print("escaped:", os.getpid(), grandchild, flush=True)
+            os.write(told, b"x")
             time.sleep(600)
+        os.read(ready, 1)  # the import goes on once both processes exist
         def relu(x):
             return x
     """)

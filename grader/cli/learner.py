@@ -32,10 +32,11 @@ from grader.service import submit as service
     metavar="PATH",
     help="The file to grade, a .py module or a .ipynb notebook (default: exercises/SLUG.py of the course).",
 )
+@click.option("--verbose", "-v", is_flag=True, help="Show every failed check, not only the first two per function.")
 @student_option
 @db_option
 @json_option
-def submit(slug, file_path, student, db_url, as_json):
+def submit(slug, file_path, verbose, student, db_url, as_json):
     """Grade your solution of exercise SLUG and record the result.
 
     \b
@@ -63,7 +64,7 @@ def submit(slug, file_path, student, db_url, as_json):
             click.echo(service.PRACTICE_NOTE)
             if not result.tests:
                 click.echo(f"There are no visible examples for {exercise.slug} in this copy: nothing was checked.")
-        render.submission(result, exercise)
+        render.submission(result, exercise, verbose=verbose)
     sys.exit(0 if result.status == "passed" or (practice and not result.tests) else 1)
 
 

@@ -1,17 +1,13 @@
 """The judge: runs an exercise's hidden tests against a submission and scores them.
 
-The hidden tests are pytest files, run here programmatically with a plugin
-that hands them a `learner` proxy (see `grader.engine.testkit`) and turns each
-outcome into a `TestResult`. The submission itself only ever runs inside the
+The hidden tests are plain modules of `test_*` functions, run here by
+`grader.engine.runner` with a `learner` proxy (see `grader.engine.testkit`); each
+outcome becomes a `TestResult`, and a failure is diagnosed (`grader.engine.diagnosis`). The submission itself only ever runs inside the
 worker started by `grader.engine.sandbox`; this process never imports it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
-import sys
 import time
 
 from grader import __version__
@@ -88,47 +84,28 @@ def run_result(
     )
 
 
-def _run_hidden_tests(exercise: Exercise, sandbox: Sandbox) -> tuple[list[TestResult], str]:
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # third-party plugins have no say in a verdict
-    import pytest
+_diagnosers: dict[str, object] = {}
 
-    from grader.engine.plugin import GradingPlugin
+
+def diagnoser_for(exercise: Exercise):
+    """The exercise's diagnoser (catalogue, reference, driver), built once per process."""
+    from grader.engine.diagnosis import Diagnoser
+
+    found = _diagnosers.get(exercise.slug)
+    if found is None:
+        found = _diagnosers[exercise.slug] = Diagnoser(exercise)
+    return found
+
+
+def _run_hidden_tests(exercise: Exercise, sandbox: Sandbox) -> tuple[list[TestResult], str]:
+    from grader.engine.runner import HiddenTestsBroken, load_tests, run_tests
     from grader.engine.testkit import Learner
 
-    plugin = GradingPlugin(Learner(sandbox))
-    root = str(exercise.root)
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    unused_plugins = (
-        "cacheprovider",
-        "terminal",
-        "stepwise",
-        "warnings",
-        "unraisableexception",
-        "threadexception",
-        "faulthandler",
-        "logging",
-        "pastebin",
-        "junitxml",
-        "doctest",
-        "tmpdir",
-        "legacypath",
-        "debugging",
-        "setuponly",
-        "setupplan",
-    )
-    args = [
-        str(exercise.tests_path),
-        *(arg for name in unused_plugins for arg in ("-p", f"no:{name}")),
-        "--assert=plain",
-        "--import-mode=importlib",
-        "-c",
-        os.devnull,
-        "--rootdir",
-        root,
-        "-o",
-        "python_files=test_*.py",
-    ]
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        pytest.main(args, plugins=[plugin])
-    return plugin.results, plugin.problem
+    try:
+        tests = load_tests(exercise.tests_path, exercise.root)
+    except HiddenTestsBroken as broken:
+        return [], (
+            f"the hidden tests could not be loaded ({broken}); this is a problem with the grader, not with "
+            "your code: please tell your instructor"
+        )
+    return run_tests(tests, Learner(sandbox), lambda *failure: diagnoser_for(exercise)(*failure)), ""

@@ -1,9 +1,10 @@
-"""What hidden tests use: the `grades` marker, the `learner` proxy and checks that teach.
+"""What hidden tests use: the `grades` and `parametrize` marks, the `learner` proxy and checks that teach.
 
-A hidden test runs in the judge process. It calls the learner's code through
-`learner` (which forwards to the isolated worker and gets plain data back),
-computes the expected result with the reference, and compares here. Messages
-say what was called and which property failed, never the expected values.
+A hidden test runs in the judge process (`grader.engine.runner` runs them; no pytest). It calls
+the learner's code through `learner` (which forwards to the isolated worker and gets plain data
+back), computes the expected result with the reference, and compares here. Messages say what was
+called and which property failed, never the expected values. Every call is logged, so that a
+failure can be diagnosed afterwards (`grader.engine.diagnosis`).
 
     @grades("relu", points=2)
     def test_relu_matches_definition(learner):
@@ -14,10 +15,11 @@ say what was called and which property failed, never the expected values.
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
+from dataclasses import dataclass, field
 
-from grader.engine.sandbox import LearnerException, Reply, Sandbox
+import numpy as np
+
+from grader.engine.sandbox import LearnerError, LearnerException, Reply, Sandbox
 from grader.engine.wire import Unsupported
 
 # Tolerances, named so every test file uses the same ones.
@@ -41,22 +43,57 @@ def passed_note(text: str) -> None:
 
 
 def take_passed_notes() -> str:
-    """The notes of the test that just ran (the grading plugin calls this after each test)."""
+    """The notes of the test that just ran (the runner calls this after each test)."""
     text = "; ".join(_passed_notes)
     _passed_notes.clear()
     return text
 
 
-def grades(function: str, points: int):
+def grades(function: str, points: float):
     """Mark a test as grading `function`, worth `points` when it passes."""
-    return pytest.mark.grade(function=function, points=points)
+
+    def mark(test):
+        test.__grade__ = (function, points)
+        return test
+
+    return mark
+
+
+def parametrize(names: str, values):
+    """Run the test once per value, e.g. @parametrize("shape, axis", [((4, 6), 0), ((2, 5, 3), 1)])."""
+
+    def mark(test):
+        test.__cases__ = ([n.strip() for n in names.split(",")], list(values))
+        return test
+
+    return mark
+
+
+@dataclass
+class Call:
+    """One call into the learner's code during a test, as the judge saw it (plain data only)."""
+
+    kind: str  # "call" (a function of the learner) or "drive" (a driver given the learner's module)
+    name: str
+    args: tuple
+    kwargs: dict
+    reply: Reply | None = None  # what came back, when it returned
+    error: LearnerError | None = None  # what went wrong, when it did not
+    errstate: str | None = None
+    describe: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def value(self):
+        return self.reply.value if self.reply is not None else None
 
 
 class Learner:
-    """The learner's module, seen from the judge: every call crosses to the worker."""
+    """The learner's module, seen from the judge: every call crosses to the worker and is logged."""
 
     def __init__(self, sandbox: Sandbox):
         self._sandbox = sandbox
+        self.calls: list[Call] = []
 
     def call(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs):
         return self.call_report(
@@ -65,12 +102,26 @@ class Learner:
 
     def call_report(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs) -> Reply:
         describe = _describe or f"{name}(...)"
-        return self._sandbox.call(
-            name, args, kwargs, errstate=_errstate, timeout=_timeout, report=True, describe=describe
-        )
+        logged = Call("call", name, args, kwargs, errstate=_errstate, describe=describe)
+        self.calls.append(logged)
+        try:
+            logged.reply = self._sandbox.call(
+                name, args, kwargs, errstate=_errstate, timeout=_timeout, report=True, describe=describe
+            )
+        except LearnerError as error:
+            logged.error = error
+            raise
+        return logged.reply
 
     def drive(self, driver: str, _timeout=None, _describe=None, **kwargs):
-        return self._sandbox.drive(driver, kwargs, timeout=_timeout, describe=_describe).value
+        logged = Call("drive", driver, (), kwargs, describe=_describe or driver)
+        self.calls.append(logged)
+        try:
+            logged.reply = self._sandbox.drive(driver, kwargs, timeout=_timeout, describe=_describe)
+        except LearnerError as error:
+            logged.error = error
+            raise
+        return logged.reply.value
 
 
 # -- checks ------------------------------------------------------------------
@@ -191,12 +242,6 @@ def check_unchanged(before, after, what: str, name: str = "its input") -> None:
             raise Feedback(f"{what} modified {name} (its length changed)")
         for b, a in zip(before, after):
             check_unchanged(b, a, what, name)
-
-
-def check_no_warnings(reply: Reply, what: str) -> None:
-    numeric = [w for w in reply.warnings if w.startswith("RuntimeWarning")]
-    if numeric:
-        raise Feedback(f"{what} is not numerically stable: numpy warned '{numeric[0]}'")
 
 
 def expect_raises(learner: Learner, exception: str, name: str, *args, _describe=None, **kwargs) -> None:

@@ -26,10 +26,9 @@ import importlib.util  # noqa: E402
 import traceback  # noqa: E402
 import warnings  # noqa: E402
 
+import fpguard  # noqa: E402
 import numpy as np  # noqa: E402
 import wire  # noqa: E402
-
-RAISE_ON_ERRORS = {"over": "raise", "invalid": "raise", "divide": "raise", "under": "ignore"}
 
 
 def _private_channels():
@@ -114,21 +113,35 @@ def _run(target, args, kwargs, errstate, learner_file):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         started = time.perf_counter()
+        events = []
         try:
-            if errstate == "raise":
-                with np.errstate(**RAISE_ON_ERRORS):
-                    value = target(*args, **kwargs)
+            if errstate == "raise":  # a stability check: overflows fail it, whatever the learner's code says
+                value, events = fpguard.call_watched(target, args, kwargs)
             else:
                 value = target(*args, **kwargs)
         except BaseException as error:  # noqa: BLE001 - includes SystemExit from learner code
             return {"ok": False, "error": _describe_exception(error, learner_file)}
         seconds = time.perf_counter() - started
-    noted = [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:20]]
-    return {"ok": True, "value": value, "warnings": noted, "seconds": seconds}
+    overflows = [event for event in events if event.startswith("overflow")]
+    if overflows:
+        return {
+            "ok": False,
+            "error": {
+                "kind": "exception",
+                "type": "FloatingPointError",
+                "bases": ["ArithmeticError"],
+                "text": overflows[0],
+                "where": [],
+            },
+        }
+    noted = [f"RuntimeWarning: {event}" for event in events]
+    noted += [f"{w.category.__name__}: {w.message}"[:300] for w in caught[:20]]
+    return {"ok": True, "value": value, "warnings": noted[:20], "seconds": seconds}
 
 
 def main():
     reader, reply_fd = _private_channels()
+    fpguard.install()
     for name in config.get("preload", []):
         __import__(name)
     driver = _load_driver(config.get("driver"))

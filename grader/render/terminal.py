@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from rich import box
@@ -13,8 +14,17 @@ from rich.text import Text
 PASS, FAIL = "✓", "✗"
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # escape sequences and other controls; \t and \n stay
+
+
+def plain(text) -> str:
+    """Text from a learner or the grader, safe for a terminal: no escape sequences, no control characters."""
+    return CONTROL.sub("", str(text))
+
+
 def console(stream=None) -> Console:
-    return Console(file=stream or sys.stdout, highlight=False, soft_wrap=False)
+    # markup and emoji off: "[nan, nan]", "x[x < 0]" and ":warning:" print exactly as written
+    return Console(file=stream or sys.stdout, highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def print_json(data, stream=None) -> None:
@@ -25,37 +35,51 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def submission(result, exercise, stream=None) -> None:
-    """The learner's view of a graded run: one row per function, then the total."""
+def _feedback(tests, verbose: bool) -> Text:
+    """One function's feedback: the mistakes named first, then where the checks failed, then notes."""
+    diagnoses: dict[str, str] = {}  # one text per mistake, in the words of its first test
+    for test in tests:
+        if not test.passed and test.diagnosis:
+            diagnoses.setdefault(test.diagnosis["id"], test.diagnosis["text"])
+    located = list(dict.fromkeys(t.message for t in tests if not t.passed and t.message))
+    notes = list(dict.fromkeys(f"{PASS} {t.message}" for t in tests if t.passed and t.message))
+    lines = [(f"Likely mistake: {text}", "bold") for text in diagnoses.values()]
+    shown = located if verbose else located[:2]
+    lines += [(message, "") for message in shown]
+    if len(located) > len(shown):
+        lines.append((f"(and {len(located) - len(shown)} more: --verbose shows them)", "dim"))
+    lines += [(note, "") for note in notes]
+    feedback = Text()
+    for number, (line, style) in enumerate(lines):
+        feedback.append(("\n" if number else "") + plain(line), style=style)
+    return feedback
+
+
+def submission(result, exercise, stream=None, verbose: bool = False) -> None:
+    """The learner's view of a graded run: one row per function (mistake named first), then the total."""
     out = console(stream)
     out.print(
         Text(f"{exercise.slug} — {exercise.title} (chapter {exercise.chapter})", style="bold"),
-        Text(f"   student: {result.student}", style="dim"),
+        Text(f"   student: {plain(result.student)}", style="dim"),
     )
     if result.message:
-        out.print(Text(f"{FAIL} {result.message}", style="red"))
+        out.print(Text(f"{FAIL} {plain(result.message)}", style="red"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("", width=1)
     table.add_column("function", no_wrap=True)
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("feedback", overflow="fold")
-    failures: dict[str, list[str]] = {}
-    for test in result.tests:  # failures first; a passing test may carry a note (e.g. the accuracy reached)
-        shown = test.message if not test.passed else f"{PASS} {test.message}"
-        if test.message and shown not in failures.setdefault(test.function, []):
-            failures[test.function].append(shown)
-    failures = {f: sorted(m, key=lambda text: text.startswith(PASS)) for f, m in failures.items() if m}
+    by_function: dict[str, list] = {}
+    for test in result.tests:
+        by_function.setdefault(test.function, []).append(test)
     for function, (earned, available) in result.by_function().items():
         ok = earned == available
-        messages = failures.get(function, [])
-        if result.message and messages == [result.message]:
-            messages = []  # already said once above the table
-        shown = messages[:2] + ([f"(and {len(messages) - 2} more)"] if len(messages) > 2 else [])
+        tests = [t for t in by_function[function] if not (result.message and t.message == result.message)]
         table.add_row(
             Text(PASS if ok else FAIL, style="green" if ok else "red"),
-            function,
-            f"{_points(earned)}/{_points(available)}",
-            "\n".join(shown),
+            Text(function),
+            Text(f"{_points(earned)}/{_points(available)}"),
+            _feedback(tests, verbose),
         )
     if result.tests:
         out.print(table)
@@ -74,12 +98,12 @@ def submission(result, exercise, stream=None) -> None:
         out.print(Text(f"Warning: isolation is incomplete on this machine: {note}", style="yellow"))
     if result.output.strip():
         out.print(Text("Your code printed:", style="dim"))
-        out.print(Text(result.output.rstrip(), style="dim"))
+        out.print(Text(plain(result.output.rstrip()), style="dim"))
 
 
 def status(student: str, rows: list[dict], next_step: str, quizzes: list[dict], stream=None) -> None:
     out = console(stream)
-    out.print(Text(f"Progress of {student}", style="bold"))
+    out.print(Text(f"Progress of {plain(student)}", style="bold"))
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     for column, justify in (
         ("", "left"),
@@ -134,7 +158,7 @@ def example_run(result, exercise, file_shown: str, stream=None) -> None:
     out = console(stream)
     out.print(Text(f"{exercise.slug} — {exercise.title}: visible examples on {file_shown}", style="bold"))
     if result.message:
-        out.print(Text(f"{FAIL} {result.message}", style="red"))
+        out.print(Text(f"{FAIL} {plain(result.message)}", style="red"))
     else:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
         table.add_column("", width=1)
@@ -147,9 +171,9 @@ def example_run(result, exercise, file_shown: str, stream=None) -> None:
                 message = message[len(test.name) + 1 :]  # the call is already in its own column
             table.add_row(
                 Text(PASS if test.passed else FAIL, style="green" if test.passed else "red"),
-                test.function,
-                test.name,
-                message,
+                Text(test.function),
+                Text(plain(test.name)),
+                Text(plain(message)),
             )
         out.print(table)
     passed = sum(t.passed for t in result.tests)
@@ -169,4 +193,4 @@ def example_run(result, exercise, file_shown: str, stream=None) -> None:
         )
     if result.output.strip():
         out.print(Text("Your code printed:", style="dim"))
-        out.print(Text(result.output.rstrip(), style="dim"))
+        out.print(Text(plain(result.output.rstrip()), style="dim"))

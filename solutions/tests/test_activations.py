@@ -16,9 +16,8 @@ float64 results, bool or float arrays for the ReLU derivative.
 """
 
 import numpy as np
-import pytest
 
-from grader.engine.testkit import check_array, check_unchanged, grades
+from grader.engine.testkit import check_array, check_unchanged, grades, parametrize
 from solutions import activations as ref
 
 SHAPES = [(3, 5), (4, 2, 3), (7,)]
@@ -148,7 +147,7 @@ def test_softmax_rows(learner):
     check_elementwise(learner, "softmax")
 
 
-@pytest.mark.parametrize("shape, axis", [((4, 6), 0), ((2, 5, 3), 1)])
+@parametrize("shape, axis", [((4, 6), 0), ((2, 5, 3), 1)])
 @grades("softmax", points=1)
 def test_softmax_other_axis(learner, shape, axis):
     z = inputs(11, shape)

@@ -25,9 +25,8 @@ full batch or mini-batches, at the default epochs and lr (see benchmarks/calibra
 """
 
 import numpy as np
-import pytest
 
-from grader.engine.testkit import Feedback, check_scalar, grades, passed_note
+from grader.engine.testkit import Feedback, check_scalar, grades, parametrize, passed_note
 from solutions.foundation import data
 
 RELU_AFTER_LAST = (
@@ -123,7 +122,7 @@ def check_backbone_kept(report, weights, what):
 # -- build_mlp -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sizes", [[64, 64, 32, 5], [7, 5, 4, 3]])
+@parametrize("sizes", [[64, 64, 32, 5], [7, 5, 4, 3]])
 @grades("build_mlp", points=0.75)
 def test_build_mlp_layers(learner, sizes):
     what = f"build_mlp({sizes})"
@@ -231,7 +230,7 @@ def check_only_head_trainable(report, sizes, what):
         )
 
 
-@pytest.mark.parametrize("sizes", [[64, 64, 32, 5], [6, 8, 7, 5, 3]])
+@parametrize("sizes", [[64, 64, 32, 5], [6, 8, 7, 5, 3]])
 @grades("freeze_backbone", points=0.5)
 def test_freeze_backbone_only_head_trainable(learner, sizes):
     what = f"freeze_backbone(model) on a trainable MLP {sizes}"
@@ -300,7 +299,7 @@ def check_new_head(report, sizes, num_classes, dtype, what):
         )
 
 
-@pytest.mark.parametrize("sizes, num_classes", [([64, 64, 32, 5], 5), ([6, 7, 4, 9], 3)])
+@parametrize("sizes, num_classes", [([64, 64, 32, 5], 5), ([6, 7, 4, 9], 3)])
 @grades("replace_head", points=0.5)
 def test_replace_head_new_trainable_linear(learner, sizes, num_classes):
     what = f"replace_head(model, {num_classes}) on an MLP {sizes}"

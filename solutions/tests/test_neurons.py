@@ -14,7 +14,6 @@ a 0-d array) and whether it loops or uses matrix products.
 """
 
 import numpy as np
-import pytest
 
 from grader.engine.testkit import (
     check_array,
@@ -22,6 +21,7 @@ from grader.engine.testkit import (
     check_unchanged,
     expect_raises,
     grades,
+    parametrize,
 )
 from solutions import neurons as ref
 
@@ -38,7 +38,7 @@ def layers(seed, sizes):
     return [(rng.normal(scale=0.8, size=(m, n)), rng.normal(size=n)) for m, n in zip(sizes[:-1], sizes[1:])]
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
+@parametrize("activation", ACTIVATIONS)
 @grades("neuron", points=0.5)
 def test_neuron_values(learner, activation):
     for seed in (1, 2, 3):

@@ -23,7 +23,6 @@ any valid use of the seed (only properties of the shuffled order are checked).
 """
 
 import numpy as np
-import pytest
 
 from grader.engine.testkit import (
     Feedback,
@@ -31,6 +30,7 @@ from grader.engine.testkit import (
     check_unchanged,
     expect_raises,
     grades,
+    parametrize,
 )
 from solutions import optimizers as ref
 
@@ -298,7 +298,7 @@ def test_minibatches_of_nothing(learner):
             )
 
 
-@pytest.mark.parametrize("batch_size", [0, -3])
+@parametrize("batch_size", [0, -3])
 @grades("minibatches", points=0.25)
 def test_minibatches_rejects_batch_size_below_one(learner, batch_size):
     for seed in (None, 1):

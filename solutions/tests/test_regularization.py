@@ -19,7 +19,6 @@ for float32 inputs, a Python bool or a numpy bool for should_stop.
 """
 
 import numpy as np
-import pytest
 
 from grader.engine.testkit import (
     Feedback,
@@ -29,6 +28,7 @@ from grader.engine.testkit import (
     check_unchanged,
     expect_raises,
     grades,
+    parametrize,
 )
 from solutions import regularization as ref
 
@@ -123,7 +123,7 @@ def test_l2_grads_biases_are_zero(learner):
 # -- dropout -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("p", [0.3, 0.75])
+@parametrize("p", [0.3, 0.75])
 @grades("dropout_forward", points=0.75)
 def test_dropout_training_mask_statistics(learner, p):
     x = np.random.default_rng(6).normal(loc=1.0, size=(240, 250))
