@@ -90,7 +90,7 @@ def test_wrong_type_and_wrong_shape():
     """)
     assert result.score == 0
     text = messages(result)
-    assert "returned a list; it should return a numpy array" in text
+    assert "returned a list of 3 items; it should return a numpy array" in text
     assert "returned shape" in text
     assert "returned a str" in text
 

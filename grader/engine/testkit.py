@@ -133,10 +133,19 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
+def returned(value) -> str:
+    """What came back, for a message: "None", "a list", "a tuple of 2 items"."""
+    if value is None:
+        return "None"
+    if isinstance(value, list | tuple):
+        return f"a {type(value).__name__} of {len(value)} item{'s' if len(value) != 1 else ''}"
+    return f"a {_type_name(value)}"
+
+
 def as_array(got, what: str) -> np.ndarray:
     """The learner's result as an ndarray, or Feedback saying what came back instead."""
     if not isinstance(got, np.ndarray):
-        raise Feedback(f"{what} returned a {_type_name(got)}; it should return a numpy array")
+        raise Feedback(f"{what} returned {returned(got)}; it should return a numpy array")
     return got
 
 
@@ -163,39 +172,40 @@ def check_array(got, expected, what: str, *, rtol=None, atol=None, input_dtype=n
     expected_finite = np.isfinite(expected64)
     if not np.all(np.isfinite(got64[expected_finite])):
         bad = int(np.sum(~np.isfinite(got64[expected_finite])))
-        raise Feedback(
-            f"{what} returned {bad} NaN or infinite value(s) where a finite number was expected: "
-            "is a computation overflowing?"
-        )
+        raise Feedback(f"{what} returned {bad} NaN or infinite value(s) where finite numbers were expected")
     rtol, atol = _tolerances(input_dtype, rtol, atol)
     close = np.isclose(got64, expected64, rtol=rtol, atol=atol, equal_nan=True)
     if not np.all(close):
         wrong = int(np.size(close) - np.count_nonzero(close))
-        raise Feedback(f"{what}: {wrong} of {close.size} values are wrong (tolerance rtol={rtol:g}, atol={atol:g})")
+        exact = got.dtype.kind in "biu" and expected.dtype.kind in "biu"
+        tolerance = "" if exact else f" (tolerance rtol={rtol:g}, atol={atol:g})"
+        raise Feedback(f"{what}: {wrong} of {close.size} values are wrong{tolerance}")
     return got
 
 
 def as_number(got, what: str) -> float:
     """A scalar result: a Python number, a numpy scalar or a 0-d array."""
     if isinstance(got, bool | Unsupported | str) or got is None:
-        raise Feedback(f"{what} returned a {_type_name(got)}; it should return a number")
+        raise Feedback(f"{what} returned {returned(got)}; it should return a number")
     if isinstance(got, np.ndarray):
         if got.shape != ():
             raise Feedback(f"{what} returned an array of shape {got.shape}; it should return a single number")
         return float(got)
     if isinstance(got, (int, float)):
         return float(got)
-    raise Feedback(f"{what} returned a {_type_name(got)}; it should return a number")
+    raise Feedback(f"{what} returned {returned(got)}; it should return a number")
 
 
 def check_scalar(got, expected, what: str, *, rtol=None, atol=None, input_dtype=np.float64) -> float:
     value = as_number(got, what)
     expected = float(expected)
     if not np.isfinite(value) and np.isfinite(expected):
-        raise Feedback(f"{what} returned {value}: is a computation overflowing?")
+        raise Feedback(f"{what} returned {value} where a finite number was expected")
     rtol, atol = _tolerances(input_dtype, rtol, atol)
     if not np.isclose(value, expected, rtol=rtol, atol=atol):
-        raise Feedback(f"{what} returned a wrong value (tolerance rtol={rtol:g}, atol={atol:g})")
+        exact = isinstance(got, int | np.integer) and float(expected).is_integer()
+        tolerance = "" if exact else f" (tolerance rtol={rtol:g}, atol={atol:g})"
+        raise Feedback(f"{what} returned a wrong value{tolerance}")
     return value
 
 
@@ -234,8 +244,8 @@ def check_unchanged(before, after, what: str, name: str = "its input") -> None:
             and np.array_equal(after, before, equal_nan=True)
         ):
             raise Feedback(
-                f"{what} modified {name}: a function must build a new array and leave its inputs "
-                "alone (use np.maximum(x, 0) rather than x[x < 0] = 0)"
+                f"{what} modified {name}: a function must leave its inputs alone; in-place changes "
+                "(-=, +=, x[...] = ...) reach the caller's array, so work on a new array or a copy"
             )
     elif isinstance(before, (list, tuple)):
         if not isinstance(after, (list, tuple)) or len(after) != len(before):
