@@ -4,16 +4,18 @@ and the worker's "eval" op handles errors like calls do."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import tomllib
 
 import numpy as np
 import pytest
 
-from grader.course.catalog import COURSE_ROOT, get_exercise, load_manifest
+from grader.course.catalog import get_exercise, load_manifest
 from grader.course.examplecheck import compare, expected_value
 from grader.course.examples import KEYS, ExamplesProblem, load_examples
 from grader.engine.examples import run_examples
-from grader.engine.sandbox import LearnerException, LearnerTimeout, Sandbox
+from grader.engine.failures import LearnerException, LearnerTimeout
+from grader.engine.sandbox import Sandbox
 from grader.engine.wire import Unsupported
 
 SLUGS = [e.slug for e in load_manifest()]
@@ -105,7 +107,8 @@ def test_sandbox_evaluate_handles_errors_like_calls():
     source = (
         "import numpy as np\n\ndef f(x):\n    return np.asarray(x) * 2\n\ndef slow():\n    while True:\n        pass\n"
     )
-    sandbox = Sandbox(source, "learner", COURSE_ROOT, call_limit=1.0, run_limit=30.0)
+    exercise = dataclasses.replace(get_exercise("activations"), call_limit=1.0, time_limit=30.0)
+    sandbox = Sandbox(exercise, source)
     sandbox.start()
     try:
         assert np.array_equal(sandbox.evaluate("f([1, 2])").value, np.array([2, 4]))

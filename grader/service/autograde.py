@@ -232,27 +232,6 @@ class _Slot:
         self.connection.close()
 
 
-def _end_strays(known: set[int]) -> None:
-    """End processes re-parented to us (a dead judge's sandbox worker and what it started)."""
-    from grader.engine.sandbox import _children_of
-
-    for _ in range(5):
-        strays = _children_of(os.getpid()) - known
-        if not strays:
-            return
-        for pid in strays:
-            for kill in (os.killpg, os.kill):
-                try:
-                    kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-        time.sleep(0.05)
-
-
 def run_batch(
     batch: Batch,
     record: Callable[[RunResult, str], int],
@@ -267,7 +246,7 @@ def run_batch(
     import multiprocessing
     from multiprocessing.connection import wait
 
-    from grader.engine.sandbox import become_subreaper
+    from grader.engine.launch import become_subreaper, children_of, end_strays
 
     started = time.monotonic()
     # the slowest first (torch, then the longest limits), so that no process is left alone with a slow one at the end
@@ -286,15 +265,12 @@ def run_batch(
         return batch
     become_subreaper()
     import numpy  # noqa: F401
-    import pytest  # noqa: F401
 
     import grader.engine.judge  # noqa: F401 - loaded once here, shared by every forked pool process
 
     context = multiprocessing.get_context("fork")  # cheap; this process runs no other threads
     overrides = {"time_limit": time_limit}
-    from grader.engine.sandbox import _children_of
-
-    before = _children_of(os.getpid())
+    before = children_of(os.getpid())
     slots = [_Slot(context, overrides) for _ in range(jobs)]
 
     def limit_for(item: Item) -> float:
@@ -353,7 +329,7 @@ def run_batch(
                     )
                 if crashed:
                     slot.stop(kill=True)
-                    _end_strays(before | {s.process.pid for s in slots if s is not slot})
+                    end_strays(before | {s.process.pid for s in slots if s is not slot})
                     finish(slot, None, crashed)
                     slots[index] = _Slot(context, overrides)
     finally:
@@ -361,7 +337,7 @@ def run_batch(
             if slot.item is not None:  # interrupted: never recorded, graded again next time
                 slot.item.outcome, slot.item.message = "pending", "interrupted"
             slot.stop(kill=slot.item is not None)
-        _end_strays(before)
+        end_strays(before)
         for item in batch.items:
             item.source = ""
     batch.wall_time = time.monotonic() - started
