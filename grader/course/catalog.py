@@ -28,6 +28,8 @@ class Exercise:
     call_limit: float = 5.0
     torch: bool = False
     memory_mb: int = 2048
+    max_processes: int = 64
+    disk_mb: int = 256
     root: Path = COURSE_ROOT
 
     @property

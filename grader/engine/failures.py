@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import errno
 
+from grader.errors import UsageProblem
+
 
 class LearnerError(Exception):
     """Something went wrong on the learner's side of a call; the message says what."""
@@ -43,7 +45,7 @@ class RunTimeLimit(LearnerError):
     pass
 
 
-class HostOverloaded(Exception):
+class HostOverloaded(UsageProblem):
     """The grading machine was too busy to give this run its time; nothing about the code is known."""
 
     MESSAGE = (

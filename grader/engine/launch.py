@@ -16,16 +16,13 @@ Either way the run's processes go into a cgroup of their own when the machine al
 
 from __future__ import annotations
 
-import ctypes
 import importlib.metadata
 import os
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
-import sysconfig
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,6 +30,7 @@ from pathlib import Path
 
 from grader.engine import seccomp
 from grader.engine.cgroups import RunCgroup
+from grader.errors import UsageProblem
 
 ENGINE = Path(__file__).resolve().parent
 WORKER_FILES = ("worker.py", "wire.py", "confine.py", "fpguard.py")
@@ -42,7 +40,7 @@ SANDBOX_UID = 1000
 START_TIMEOUT_S = 20.0
 
 
-class SandboxUnavailable(Exception):
+class SandboxUnavailable(UsageProblem):
     """The full sandbox cannot run here (no bubblewrap, or it failed to start); the message says why."""
 
 
@@ -156,7 +154,7 @@ def bwrap_command(packages, disk_mb: int, fds: dict[str, int], torch: bool) -> l
     if "block" in fds:
         args += ["--block-fd", str(fds["block"])]
     worker = ["/sandbox/engine/worker.py", "bubblewrap", str(fds["reply"])]
-    return [*args, "--", base_python(), "-I", "-S", "-u", *worker]
+    return [*args, "--", base_python(), "-I", "-S", "-B", "-u", *worker]
 
 
 def environment(home: str) -> dict[str, str]:
@@ -232,68 +230,6 @@ def start_bubblewrap(stdin_fd, output_fd, reply_fd, packages, limits) -> Launche
         os.close(block_w)
     notes = {"syscalls": "seccomp filter" if program is not None else "no seccomp filter (libseccomp missing)"}
     return Launched(process, pid, "bubblewrap", cgroup, notes, status_r)
-
-
-def start_landlock(stdin_fd, output_fd, reply_fd, workdir: Path, limits) -> Launched:
-    """The fallback: the worker confines itself with Landlock and a private network namespace."""
-    cgroup = RunCgroup.create(limits["memory_mb"] * 2**20, limits["max_processes"])
-    become_subreaper()
-    process = subprocess.Popen(
-        [sys.executable, "-I", "-u", str(ENGINE / "worker.py"), "landlock", str(reply_fd)], stdin=stdin_fd, stdout=output_fd,
-        stderr=output_fd, pass_fds=(reply_fd,), cwd=workdir, env=environment(str(workdir)), start_new_session=True,
-    )  # fmt: skip
-    if cgroup is not None and not cgroup.add(process.pid):  # it waits for its configuration before any code
-        cgroup.remove()
-        cgroup = None
-    return Launched(process, process.pid, "landlock", cgroup, {"syscalls": "no seccomp filter (no bubblewrap)"})
-
-
-_PR_SET_CHILD_SUBREAPER = 36
-
-
-def become_subreaper() -> None:
-    """Without a PID namespace (the fallback), orphans of the worker re-parent to us, so we can end them."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-def children_of(pid: int) -> set[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as handle:
-            return {int(p) for p in handle.read().split()}
-    except OSError:
-        return set()
-
-
-def end_strays(known: set[int]) -> None:
-    """SIGKILL and reap our children that are not in `known` (what a fallback worker left behind)."""
-    for _ in range(5):
-        strays = children_of(os.getpid()) - known
-        if not strays:
-            return
-        for pid in strays:
-            for kill in (os.killpg, os.kill):
-                try:
-                    kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-        time.sleep(0.02)
-
-
-def readable_paths(course_root: Path, packages) -> list[str]:
-    """For Landlock: the Python installation and the allowed packages, nothing of the course."""
-    paths = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")}
-    paths |= {"/usr/lib", "/lib", "/lib64", "/usr/lib64", "/etc/ld.so.cache", "/dev/urandom", "/proc/cpuinfo"}
-    paths |= {"/sys/devices/system/cpu", str(ENGINE)}
-    paths |= {host for host, _ in package_binds(tuple(packages))}
-    course = course_root.resolve()
-    return sorted(p for p in paths if course not in Path(p).resolve().parents or str(ENGINE) == p)
 
 
 def describe(limits: dict, cgroup: RunCgroup | None) -> str:

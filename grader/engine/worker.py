@@ -24,6 +24,8 @@ import confine  # noqa: E402 - from this folder
 MODE, REPLY_FD = sys.argv[1], int(sys.argv[2])
 if MODE == "bubblewrap":
     sys.path.append("/sandbox/site")  # the exercise's packages, and nothing else
+if MODE == "landlock":
+    confine.die_with_parent()
 network = confine.isolate_network() if MODE == "landlock" else "no network (bubblewrap)"  # before any thread
 
 import importlib.util  # noqa: E402

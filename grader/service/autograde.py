@@ -246,7 +246,7 @@ def run_batch(
     import multiprocessing
     from multiprocessing.connection import wait
 
-    from grader.engine.launch import become_subreaper, children_of, end_strays
+    from grader.engine.fallback import become_subreaper, children_of, end_strays
 
     started = time.monotonic()
     # the slowest first (torch, then the longest limits), so that no process is left alone with a slow one at the end
