@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 from grader.course.catalog import COURSE_ROOT
+from grader.errors import CourseFileProblem
 
 MIN_SECRET_CHARS = 60
 SKIP_NAMES = (
@@ -79,8 +80,11 @@ def stated_answers_in(texts: dict[str, str], root: Path = COURSE_ROOT) -> list[t
     from grader.course.answers import InvalidAnswer, format_answer, is_correct, parse_answer
     from grader.course.quizbank import load_keys, load_quizzes
 
-    keys = load_keys(root) or {}
-    questions = {q.id: q for quiz in load_quizzes(root) for q in quiz.questions if q.id in keys}
+    try:
+        keys = load_keys(root) or {}
+        questions = {q.id: q for quiz in load_quizzes(root) for q in quiz.questions if q.id in keys}
+    except CourseFileProblem:
+        return []  # a broken bank is reported as such; its answers cannot be known
     numeric = {qid: keys[qid] for qid, q in questions.items() if q.kind == "numeric" and distinctive(keys[qid].key)}
     found = []
     for label, text in texts.items():
