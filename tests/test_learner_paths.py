@@ -164,19 +164,37 @@ def test_the_jupyter_extra_brings_what_the_readme_uses():
 
 @pytest.mark.skipif(
     subprocess.run([sys.executable, "-c", "import jupyterlab, matplotlib"], capture_output=True).returncode != 0,
-    reason="the [jupyter] extra is not installed here (./setup.sh --jupyter installs it)",
+    reason="the [jupyter] extra is not installed here (./setup.sh --jupyter installs it; run-tests.sh does)",
 )
 def test_the_readme_jupyter_workflow_runs_once_the_extra_is_installed(tmp_path):
+    """JupyterLab is there, and a notebook written by `grade notebook` runs in a real Jupyter kernel,
+    a plotting cell included; then `grade check` reads the saved notebook."""
     jupyter = os.path.join(os.path.dirname(sys.executable), "jupyter")
     version = subprocess.run([jupyter, "lab", "--version"], capture_output=True, text=True, timeout=120)
     assert version.returncode == 0, version.stderr
-    plot = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt; plt.plot([1, 2])",
-        ],
+    assert invoke("notebook", "neurons", "--out", str(tmp_path)).exit_code == 0
+    path = tmp_path / "neurons.ipynb"
+    notebook = json.loads(path.read_text())
+    plot = "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nprint('plotted')"
+    notebook["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "plot",
+            "metadata": {"tags": ["scratch"]},
+            "source": plot,
+            "outputs": [],
+            "execution_count": None,
+        }
+    )
+    path.write_text(json.dumps(notebook))
+    ran = subprocess.run(
+        [jupyter, "nbconvert", "--to", "notebook", "--execute", "--output", str(tmp_path / "ran.ipynb"), str(path)],
         capture_output=True,
         text=True,
+        timeout=300,
     )
-    assert plot.returncode == 0, plot.stderr
+    assert ran.returncode == 0, ran.stderr
+    outputs = (tmp_path / "ran.ipynb").read_text()
+    assert "plotted" in outputs and "0/9 examples passed" in outputs  # the stubs are not written yet
+    checked = invoke("check", "neurons", "--file", str(tmp_path / "ran.ipynb"), "--json")
+    assert checked.exit_code == 1 and json.loads(checked.output)["score"] == 0
