@@ -89,7 +89,7 @@ class Batch:
 def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
     """What to do with every learner folder under `folder` (every exercise, or those in `only`):
     each learner x exercise becomes an Item, "pending" when there is a file to grade."""
-    from grader.course.submissions import read_source
+    from grader.course.submissions import read_source, student_name_problem
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -104,6 +104,10 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
             continue
         if not entry.is_dir():
             ignored.append(f"{entry.name} (not a learner's folder)")
+            continue
+        unusable = student_name_problem(entry.name)
+        if unusable:
+            ignored.append(f"{entry.name[:40]!r} (the folder's name {unusable}, so it cannot name a learner)")
             continue
         student = entry.name
         students.append(student)
@@ -133,7 +137,7 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
                 item.outcome, item.message = "no-tests", f"{exercise.slug} has no hidden tests yet"
                 continue
             try:
-                item.source = read_source(path)
+                item.source = read_source(path, exercise)
             except UsageProblem as problem:
                 item.outcome, item.message = "unreadable", str(problem)
                 continue
@@ -170,7 +174,7 @@ def skip_already_graded(batch: Batch, database) -> Batch:
 def _serve(connection, overrides: dict) -> None:
     """A pool process: receive one job at a time as JSON, grade it like `grade submit`, reply JSON."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from grader.engine.judge import grade_source
+    from grader.service.submit import grade
 
     while True:
         try:
@@ -182,7 +186,7 @@ def _serve(connection, overrides: dict) -> None:
             return
         try:
             exercise = _limited(get_exercise(job["exercise"]), overrides)
-            result = grade_source(exercise, job["source"], job["student"])
+            result = grade(exercise, job["source"], job["student"])
             reply = {"ok": True, "result": result.to_dict()}
         except Exception as error:  # noqa: BLE001 - reported for this submission; the batch goes on
             reply = {"ok": False, "error": f"the grader failed on this file ({type(error).__name__}: {error})"}
