@@ -36,12 +36,14 @@ class NotebookProblem(Exception):
     """A file that cannot be read as a notebook; the message is one line saying what to do."""
 
 
-def read_notebook_json(path: Path) -> dict:
-    """The notebook's JSON as a dict, or NotebookProblem saying in one line why it is not one."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        raise NotebookProblem(f"{path} could not be read ({error.strerror})") from None
+def read_notebook_json(path: Path, raw: bytes | None = None) -> dict:
+    """The notebook's JSON as a dict (from `raw`, or read from `path`), or NotebookProblem saying in one
+    line why it is not one."""
+    if raw is None:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as error:
+            raise NotebookProblem(f"{path} could not be read ({error.strerror})") from None
     if not raw.strip():
         raise NotebookProblem(
             f"{path} is empty, not a notebook; save the notebook in Jupyter and submit the .ipynb again"
@@ -52,6 +54,8 @@ def read_notebook_json(path: Path) -> dict:
         raise NotebookProblem(
             f"{path} is not a notebook (not UTF-8 text); submit the .ipynb file Jupyter saves"
         ) from None
+    except RecursionError:
+        raise NotebookProblem(f"could not read this notebook: {path} is nested too deeply to be a notebook") from None
     except json.JSONDecodeError as error:
         raise NotebookProblem(
             f"{path} is not a valid notebook: its JSON is broken at line {error.lineno}, "
@@ -165,9 +169,9 @@ def _first_line(text: str) -> str:
     return line if len(line) <= 40 else line[:37] + "..."
 
 
-def source_from_notebook(path: Path) -> str:
+def source_from_notebook(path: Path, data: dict | None = None) -> str:
     """The module to grade for a notebook: its code cells, each run as Jupyter would run it."""
-    data = read_notebook_json(path)
+    data = read_notebook_json(path) if data is None else data
     cells = notebook_code_cells(data, path)
     futures: list[str] = []
     parts = [
@@ -182,6 +186,10 @@ def source_from_notebook(path: Path) -> str:
             continue
         try:
             tree = ast.parse(code)
+        except (RecursionError, MemoryError):
+            note = f"{label} was left out: it is nested too deeply to be read"
+            parts.append(f"# %% {label}\nprint({note!r}, file=__import__('sys').stderr)")
+            continue
         except SyntaxError as error:
             note = f"{label} was left out: it is not valid Python (line {error.lineno} of the cell: {error.msg})"
             parts.append(f"# %% {label}\nprint({note!r}, file=__import__('sys').stderr)")

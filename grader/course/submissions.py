@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import errno
 import getpass
 import os
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -54,16 +56,46 @@ def student_or_default(name: str | None) -> str:
     return check_student(name) if name is not None else default_student()
 
 
-def read_source(path: Path, exercise=None) -> str:
+def read_submission_bytes(path: Path, follow_links: bool = True) -> bytes:
+    """A submitted file's bytes, read safely: a regular file only (never a FIFO, a device, a folder or,
+    without `follow_links`, a symbolic link), at most MAX_SOURCE_BYTES, without ever blocking."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow_links else os.O_NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise UsageProblem(f"{path} does not exist; pass the file to grade with --file PATH") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UsageProblem(f"{path} is a symbolic link; only regular files are graded") from None
+        raise UsageProblem(f"{path} could not be read ({error.strerror})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UsageProblem(f"{path} is not a regular file; pass the file to grade with --file PATH")
+        if info.st_size > MAX_SOURCE_BYTES:
+            raise UsageProblem(f"{path} is larger than {MAX_SOURCE_BYTES // 2**20} MB; is it the right file?")
+        chunks, size = [], 0
+        while size <= MAX_SOURCE_BYTES:  # /proc files say size 0: the limit holds while reading too
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_SOURCE_BYTES:
+            raise UsageProblem(f"{path} is larger than {MAX_SOURCE_BYTES // 2**20} MB; is it the right file?")
+        return b"".join(chunks)
+    except OSError as error:
+        raise UsageProblem(f"{path} could not be read ({error.strerror})") from None
+    finally:
+        os.close(fd)
+
+
+def read_source(path: Path, exercise=None, follow_links: bool = True) -> str:
     """The Python source of a submission (a .py file, or the code cells of a notebook). With the
-    exercise it is submitted for, a file that is clearly another exercise's is refused."""
+    exercise it is submitted for, a file that is clearly another exercise's is refused. Whatever the
+    file holds, the answer is the source or one UsageProblem line, never a traceback or a hang."""
     path = Path(path)
-    if not path.exists():
-        raise UsageProblem(f"{path} does not exist; pass the file to grade with --file PATH")
-    if not path.is_file():
-        raise UsageProblem(f"{path} is not a file; pass the file to grade with --file PATH")
-    if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise UsageProblem(f"{path} is larger than {MAX_SOURCE_BYTES // 2**20} MB; is it the right file?")
+    raw = read_submission_bytes(path, follow_links)
     if path.suffix == ".ipynb":
         from grader.course.notebook_source import (
             NotebookProblem,
@@ -73,13 +105,20 @@ def read_source(path: Path, exercise=None) -> str:
         )
 
         try:
-            source = source_from_notebook(path)
-            made_for = notebook_exercise(read_notebook_json(path))
+            data = read_notebook_json(path, raw)
+            source = source_from_notebook(path, data)
+            made_for = notebook_exercise(data)
+            source.encode("utf-8")  # JSON may carry lone surrogates that no file or database can hold
         except NotebookProblem as problem:
             raise UsageProblem(str(problem)) from None
+        except (RecursionError, MemoryError, ValueError, UnicodeError):
+            raise UsageProblem(
+                f"could not read this notebook: {path.name} is nested too deeply, too large or not valid Unicode; "
+                "open it in Jupyter, save it and submit again"
+            ) from None
     else:
         try:
-            source = path.read_text(encoding="utf-8")
+            source = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise UsageProblem(f"{path} is not a UTF-8 text file; submit the .py (or .ipynb) file itself") from None
         made_for = None
@@ -91,7 +130,7 @@ def read_source(path: Path, exercise=None) -> str:
 def _defined_names(source: str) -> set[str]:
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the worker reports what is wrong
         return set()
     names = set()
     for node in ast.walk(tree):  # a notebook's cells sit inside try blocks

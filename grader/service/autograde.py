@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 import signal
+import stat
 import time
 from collections import deque
 from collections.abc import Callable
@@ -86,6 +87,33 @@ class Batch:
         }
 
 
+def _is_plain(path: Path, kind) -> bool:
+    """Whether `path` itself (never what a symbolic link points to) is of that kind."""
+    try:
+        return kind(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _refusal(path: Path) -> str:
+    """Why a file in a learner's folder is not graded (links, FIFOs, devices, huge files), or ""."""
+    from grader.course.submissions import MAX_SOURCE_BYTES
+
+    try:
+        info = path.lstat()
+    except OSError as error:
+        return f"could not be read: {error.strerror}"
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link: only regular files are graded"
+    if stat.S_ISDIR(info.st_mode):
+        return "a folder, not an exercise's file"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a FIFO, a socket or a device)"
+    if info.st_size > MAX_SOURCE_BYTES:
+        return f"larger than {MAX_SOURCE_BYTES // 2**20} MB"
+    return ""
+
+
 def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
     """What to do with every learner folder under `folder` (every exercise, or those in `only`):
     each learner x exercise becomes an Item, "pending" when there is a file to grade."""
@@ -102,8 +130,8 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
-        if not entry.is_dir():
-            ignored.append(f"{entry.name} (not a learner's folder)")
+        if not _is_plain(entry, stat.S_ISDIR):
+            ignored.append(f"{entry.name} (not a learner's folder{': a symbolic link' if entry.is_symlink() else ''})")
             continue
         unusable = student_name_problem(entry.name)
         if unusable:
@@ -118,7 +146,11 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
         ):
             if path.name.startswith("."):
                 continue
-            slug = path.stem if path.suffix in SUFFIXES and path.is_file() else None
+            refused = _refusal(path)
+            if refused:
+                ignored.append(f"{student}/{path.name} ({refused})")
+                continue
+            slug = path.stem if path.suffix in SUFFIXES else None
             if slug in slugs and slug not in found:
                 found[slug] = path
             elif slug in slugs:
@@ -137,7 +169,7 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
                 item.outcome, item.message = "no-tests", f"{exercise.slug} has no hidden tests yet"
                 continue
             try:
-                item.source = read_source(path, exercise)
+                item.source = read_source(path, exercise, follow_links=False)
             except UsageProblem as problem:
                 item.outcome, item.message = "unreadable", str(problem)
                 continue
