@@ -35,7 +35,7 @@ def _default_alpha_changed(function):
             return False
         ratio = got[negative] / (x[negative] if function is leaky_relu else 1.0)
         alpha = float(ratio.flat[0])
-        return alpha not in (0.0, 0.01) and same(got, function(x, alpha=alpha))
+        return np.isfinite(alpha) and alpha not in (0.0, 0.01) and same(got, function(x, alpha=alpha))
 
     return detect
 

@@ -145,9 +145,9 @@ def neuron_sigmoid_sign_flipped(x, w, b, activation="sigmoid", _right=neuron):
 
 @misconception(
     "neuron",
-    """Your sigmoid neuron overflows for a large negative pre-activation: 1 / (1 + e^-z) needs
-    e^1000 when z = -1000, more than a float can hold. Use 1 / (1 + e^-z) only for z >= 0 and
-    e^z / (1 + e^z) for z < 0, so that exp only ever sees a number <= 0.""",
+    """Your sigmoid neuron lets exp see a large positive number: 1 / (1 + e^-z) needs e^1000 when
+    z = -1000 (and e^z / (1 + e^z) when z = 1000), more than a float can hold. Use 1 / (1 + e^-z)
+    only for z >= 0 and e^z / (1 + e^z) for z < 0, so that exp only ever sees a number <= 0.""",
     detect=_overflowed_on("sigmoid"),
 )
 def neuron_sigmoid_overflows(x, w, b, activation="sigmoid", _right=neuron):
