@@ -203,6 +203,16 @@ def mse_grad_divided_by_rows(pred, target):
 
 @misconception(
     "mse_grad",
+    """Your mse_grad divides by the length of the last axis (pred.shape[-1]), not by the number of
+    elements: mse_loss averages over all pred.size squared errors, every axis included.""",
+)
+def mse_grad_divided_by_last_axis(pred, target):
+    diff = np.asarray(pred, dtype=np.float64) - np.asarray(target, dtype=np.float64)
+    return 2.0 * diff / diff.shape[-1]
+
+
+@misconception(
+    "mse_grad",
     """Your mse_grad has the opposite sign, 2 (target - pred) / N: the loss grows when pred moves
     away from target, so the derivative with respect to pred is 2 (pred - target) / N.""",
 )
