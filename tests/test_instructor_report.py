@@ -1,6 +1,6 @@
 """`grade report` and `grade export` against a small hand-made database with known answers.
 
-The class (rows inserted with db.queries, the way grading and quizzes record them):
+The class (rows inserted with db.recording, the way grading and quizzes record them):
   ann   neurons 6 then 12 (best = latest = 12); activations 11 (test t4 fails "msg C");
         a practice run of neurons (official=False, never counted); quiz neurons: 2 right at first
   ben   neurons 12 then 6 (best 12, latest 6: t2 fails "msg A"); quiz: 1 right at first (neurons.2),
@@ -19,7 +19,7 @@ import re
 
 import pytest
 
-from db import queries
+from db import recording
 from db.session import open_database
 from grader import __version__
 from grader.course.catalog import COURSE_ROOT, load_manifest
@@ -65,7 +65,7 @@ def classroom(db_url):
     database = open_database(db_url)
 
     def submit(result, source):
-        return queries.record_submission(database, result, source, origin="autograde")
+        return recording.record_submission(database, result, source, origin="autograde")
 
     ids = {}
     ids["ann1"] = submit(neurons_run("ann", None, "msg A"), "ann v1")
@@ -85,7 +85,7 @@ def classroom(db_url):
         ),
         "ann act",
     )
-    queries.record_submission(
+    recording.record_submission(
         database, neurons_run("ann", "msg B", "msg B", official=False), "ann practice", origin="practice"
     )
     ids["ben1"] = submit(neurons_run("ben", None, None), "ben v1")
@@ -105,7 +105,7 @@ def classroom(db_url):
         ("dan", "neurons.1", "c", False),
         ("dan", "neurons.2", "109184", False),
     ):
-        queries.record_quiz_answer(database, student, "neurons", question, answer, correct)
+        recording.record_quiz_answer(database, student, "neurons", question, answer, correct)
     return ids
 
 

@@ -60,7 +60,7 @@ def class_report(
 ) -> dict:
     """Students x exercises and quizzes, totals, completion and rank; class statistics per exercise and
     quiz and the distribution of totals. `details` adds the hardest tests and questions (for HTML)."""
-    from db import queries
+    from db import class_reports
 
     exercises = load_manifest()
     quizzes = _quizzes()
@@ -68,13 +68,13 @@ def class_report(
     quiz_ids = [q.id for q in quizzes]
     sort = resolve_sort(sort)
     descending = sort not in ("student", "rank")  # scores: highest first; names A-Z; rank 1 first
-    rows = queries.class_table(database, points, quiz_ids, sort=sort, descending=descending != reverse)
+    rows = class_reports.class_table(database, points, quiz_ids, sort=sort, descending=descending != reverse)
     if limit:
         rows = rows[:limit]
-    exercise_stats = queries.exercise_summaries(database, points)
-    quiz_stats = queries.quiz_summaries(database, quiz_ids)
+    exercise_stats = class_reports.exercise_summaries(database, points)
+    quiz_stats = class_reports.quiz_summaries(database, quiz_ids)
     sizes = {q.id: len(q.questions) for q in quizzes}
-    learners = queries.count_learners(database)
+    learners = class_reports.count_learners(database)
     report = {
         "report": "class",
         "basis": "best official submission per exercise; quizzes: right at the first attempt",
@@ -121,7 +121,7 @@ def class_report(
             }
             for row in rows
         ],
-        "distribution": queries.score_distribution(database, points, sizes),
+        "distribution": class_reports.score_distribution(database, points, sizes),
     }
     if details:
         report["hardest_tests"] = hardest_tests(database)
@@ -143,18 +143,18 @@ def class_columns(report: dict) -> list[str]:
 
 
 def hardest_tests(database, limit: int = 10, basis: str = "best") -> list[dict]:
-    from db import queries
+    from db import item_stats
 
-    stats = [t for t in queries.test_failures(database, basis=basis) if t.learners and t.failing]
+    stats = [t for t in item_stats.test_failures(database, basis=basis) if t.learners and t.failing]
     stats.sort(key=lambda t: (-t.failing / t.learners, -t.failing, t.exercise, t.position))
     return [_test_dict(t) for t in stats[:limit]]
 
 
 def hardest_questions(database, limit: int = 10) -> list[dict]:
-    from db import queries
+    from db import item_stats
 
     texts = {question.id: question.text for quiz in _quizzes() for question in quiz.questions}
-    stats = [s for s in queries.question_stats(database).values() if s.judged]
+    stats = [s for s in item_stats.question_stats(database).values() if s.judged]
     stats.sort(key=lambda s: (s.right / s.judged, s.question_id))
     return [{**_question_dict(s), "text": texts.get(s.question_id, "")} for s in stats[:limit]]
 
@@ -192,12 +192,12 @@ def _question_dict(s) -> dict:
 def exercise_report(database, slug: str, basis: str = "best") -> dict:
     """Per hidden test: how many learners fail it on their best (or latest) official submission, and
     the most common failure message; plus the submissions that could not be graded at all."""
-    from db import queries
+    from db import item_stats
     from grader.course.catalog import get_exercise
 
     exercise = get_exercise(slug)
-    tests = queries.test_failures(database, exercise.slug, basis=basis)
-    runs = queries.run_failures(database, exercise.slug, basis=basis).get(exercise.slug)
+    tests = item_stats.test_failures(database, exercise.slug, basis=basis)
+    runs = item_stats.run_failures(database, exercise.slug, basis=basis).get(exercise.slug)
     return {
         "report": "exercise",
         "exercise": exercise.slug,
@@ -237,10 +237,10 @@ def _answer_text(question, answer: str) -> str:
 
 def quiz_report(database, chapter: str) -> dict:
     """Per question: the share right at the first attempt and the most chosen wrong answer."""
-    from db import queries
+    from db import item_stats
 
     quiz = find_quiz(chapter)
-    stats = queries.question_stats(database, quiz.id)
+    stats = item_stats.question_stats(database, quiz.id)
     questions = []
     for question in quiz.questions:
         s = stats.get(question.id)
@@ -275,15 +275,15 @@ def quiz_report(database, chapter: str) -> dict:
 
 def student_report(database, name: str) -> dict:
     """One learner's history: every submission (official or practice) and every quiz answer."""
-    from db import queries
+    from db import learners
 
-    history = queries.student_history(database, name)
+    history = learners.student_history(database, name)
     if history is None:
-        close = difflib.get_close_matches(name, queries.student_names(database), n=1)
+        close = difflib.get_close_matches(name, learners.student_names(database), n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise UsageProblem(f"there is no learner '{name}' in this database; {hint}`grade report` lists them all")
     submissions, answers = history
-    best = {slug: p.best_score for slug, p in queries.progress(database, name, official_only=True).items()}
+    best = {slug: p.best_score for slug, p in learners.progress(database, name, official_only=True).items()}
     return {
         "report": "student",
         "student": name,
@@ -491,13 +491,13 @@ def gradescope_result(submission, title: str) -> dict:
 def export_gradescope(database, out: Path, basis: str = "best", exercise: str | None = None) -> dict:
     """Write OUT/<exercise>/<student>/results.json for each learner's best (or latest) official
     submission of each exercise; return what was written."""
-    from db import queries
+    from db import exports
 
     titles = {e.slug: e.title for e in load_manifest()}
     out = Path(out)
     written = 0
     students, exercises = set(), set()
-    for submission in queries.chosen_submissions(database, basis=basis, exercise=exercise):
+    for submission in exports.chosen_submissions(database, basis=basis, exercise=exercise):
         folder = out / _safe(submission.exercise) / _safe(submission.student)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "results.json").write_text(

@@ -25,10 +25,10 @@ def _quiz_rows(database, student: str) -> list[dict]:
 
 def status_report(database, student: str) -> dict:
     """The course in order with this student's best scores, quiz scores, and what to do next."""
-    from db import queries
+    from db import learners
     from grader.course.catalog import load_manifest
 
-    done = queries.progress(database, student)
+    done = learners.progress(database, student)
     rows = []
     for exercise in load_manifest():
         progress = done.get(exercise.slug)

@@ -48,9 +48,9 @@ def practice(exercise: Exercise, source: str, student: str) -> RunResult:
 
 
 def record(database, result: RunResult, source: str, origin: str = "submit") -> RunResult:
-    from db import queries
+    from db import recording
 
-    result.submission_id = queries.record_submission(database, result, source, origin=origin)
+    result.submission_id = recording.record_submission(database, result, source, origin=origin)
     return result
 
 
