@@ -64,7 +64,7 @@ def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_pa
       grade report --student alice
       grade report --html class.html                charts: distribution, completion, hardest tests
     """
-    from grader.reports import data as reports
+    from grader.reports import class_report, csv_files, drilldown, terminal
 
     chosen = [name for name, value in (("--exercise", exercise), ("--quiz", quiz), ("--student", student)) if value]
     if len(chosen) > 1:
@@ -81,13 +81,13 @@ def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_pa
         raise Problem(f"the folder of {html_path} does not exist; create it or choose another --html FILE")
     database = db_or_fail(db_url)
     if exercise:
-        data = reports.exercise_report(database, exercise, basis=basis)
+        data = drilldown.exercise_report(database, exercise, basis=basis)
     elif quiz:
-        data = reports.quiz_report(database, quiz)
+        data = drilldown.quiz_report(database, quiz)
     elif student:
-        data = reports.student_report(database, student)
+        data = drilldown.student_report(database, student)
     else:
-        data = reports.class_report(database, sort=sort, reverse=reverse, limit=limit, details=bool(html_path))
+        data = class_report.class_report(database, sort=sort, reverse=reverse, limit=limit, details=bool(html_path))
     if html_path:
         from grader.reports.html import page
 
@@ -100,9 +100,9 @@ def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_pa
 
         render.print_json(data)
     elif as_csv:
-        click.echo(reports.to_csv(data), nl=False)
+        click.echo(csv_files.to_csv(data), nl=False)
     else:
-        reports.render(data)
+        terminal.render(data)
 
 
 # ---------------------------------------------------------------- export
@@ -142,14 +142,14 @@ def export_gradescope(out_dir, exercise, basis, db_url, as_json):
     Example:
       grade export gradescope gs/ --exercise neurons
     """
-    from grader.reports import data as reports
+    from grader.reports import gradescope
 
     if exercise:
         exercise_or_fail(exercise)
     if out_dir.exists() and not out_dir.is_dir():
         raise Problem(f"{out_dir} is a file; give a folder for the results")
     database = db_or_fail(db_url)
-    summary = reports.export_gradescope(database, out_dir, basis=basis, exercise=exercise)
+    summary = gradescope.export_gradescope(database, out_dir, basis=basis, exercise=exercise)
     if as_json:
         from grader.render import terminal as render
 
@@ -176,12 +176,12 @@ def export_csv(file, db_url):
       grade export csv gradebook.csv
       grade export csv - | column -s, -t
     """
-    from grader.reports import data as reports
+    from grader.reports import csv_files
 
     if str(file) != "-" and not file.parent.resolve().is_dir():
         raise Problem(f"the folder of {file} does not exist; create it or choose another FILE")
     database = db_or_fail(db_url)
-    text = reports.gradebook_csv(database)
+    text = csv_files.gradebook_csv(database)
     if str(file) == "-":
         click.echo(text, nl=False)
     else:
