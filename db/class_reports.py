@@ -1,17 +1,19 @@
 """The class table and the class statistics of `grade report`.
 
 Every figure is computed by the database (GROUP BY, window functions, subqueries); Python only
-reshapes the aggregated rows. Only official submissions count.
+reshapes the aggregated rows. Only official submissions count. Scores are added, compared and ranked
+as integer hundredths of a point (db.selection), so SQLite and PostgreSQL give the same numbers,
+ranks and score bands, and equal totals share a rank.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, case, func, select
+from sqlalchemy import BigInteger, case, cast, func, literal, select
 
 from db.models import QuizAnswer, Student, Submission
-from db.selection import best_per_student, first_attempt_scores
+from db.selection import best_per_student, first_attempt_scores, to_hundredths
 from db.session import Database
 
 
@@ -29,16 +31,24 @@ class ClassRow:
     rank: int
 
 
+def _points(value_in_hundredths) -> float | None:
+    return None if value_in_hundredths is None else int(value_in_hundredths) / 100
+
+
+def _full_marks(points: dict[str, float], exercise_column):
+    """Each exercise's maximum in hundredths, as an SQL expression over `exercise_column`."""
+    return case({slug: literal(to_hundredths(value)) for slug, value in points.items()}, value=exercise_column)
+
+
 def class_table(
     db: Database, points: dict[str, float], quiz_ids: list[str], sort: str = "student", descending: bool = False
 ) -> list[ClassRow]:
     """Students x exercises (best score) and quizzes (first-attempt score), with totals, completion and
     rank, pivoted and sorted in SQL. `points` maps each exercise slug to its maximum (manifest order);
     `sort` is "student", "total", "exercises", "quizzes", "complete", "rank", an exercise slug or
-    "quiz:<id>"."""
+    "quiz:<id>". Equal totals share a rank (1, 2, 2, 4)."""
     slugs = list(points)
     best = best_per_student(slugs)
-    full_marks = case({slug: float(value) for slug, value in points.items()}, value=best.c.exercise)
     exercise_columns = [
         func.max(case((best.c.exercise == slug, best.c.best))).label(f"e{i}") for i, slug in enumerate(slugs)
     ]
@@ -47,7 +57,7 @@ def class_table(
             best.c.student_id,
             *exercise_columns,
             func.sum(best.c.best).label("ex_total"),
-            func.sum(case((best.c.best >= full_marks, 1), else_=0)).label("complete"),
+            func.sum(case((best.c.best >= _full_marks(points, best.c.exercise), 1), else_=0)).label("complete"),
         )
         .group_by(best.c.student_id)
         .subquery("ex")
@@ -61,9 +71,10 @@ def class_table(
         .group_by(first.c.student_id)
         .subquery("qz")
     )
-    ex_total = func.coalesce(per_exercise.c.ex_total, 0.0)
-    qz_total = func.coalesce(per_quiz.c.qz_total, 0)
-    total = (ex_total + qz_total).label("total")
+    ex_total = func.coalesce(per_exercise.c.ex_total, 0)  # hundredths
+    qz_total = func.coalesce(per_quiz.c.qz_total, 0)  # questions
+    total = ex_total + qz_total * 100  # hundredths: an integer, so equal totals are equal
+    complete = func.coalesce(per_exercise.c.complete, 0)
     query = (
         select(
             Student.name,
@@ -71,21 +82,15 @@ def class_table(
             *(per_quiz.c[f"q{i}"] for i in range(len(quiz_ids))),
             ex_total.label("ex_total"),
             qz_total.label("qz_total"),
-            total,
-            func.coalesce(per_exercise.c.complete, 0).label("complete"),
-            func.rank().over(order_by=(ex_total + qz_total).desc()).label("rank"),
+            total.label("total"),
+            complete.label("complete"),
+            func.rank().over(order_by=total.desc()).label("rank"),
         )
         .outerjoin(per_exercise, per_exercise.c.student_id == Student.id)
         .outerjoin(per_quiz, per_quiz.c.student_id == Student.id)
         .where((per_exercise.c.student_id.is_not(None)) | (per_quiz.c.student_id.is_not(None)))
     )
-    named = {
-        "total": total,
-        "exercises": ex_total,
-        "quizzes": qz_total,
-        "complete": func.coalesce(per_exercise.c.complete, 0),
-        "rank": (ex_total + qz_total),
-    }
+    named = {"total": total, "exercises": ex_total, "quizzes": qz_total, "complete": complete, "rank": total}
     named.update({slug: per_exercise.c[f"e{i}"] for i, slug in enumerate(slugs)})
     named.update({f"quiz:{quiz}": per_quiz.c[f"q{i}"] for i, quiz in enumerate(quiz_ids)})
     if sort in ("student", "name"):
@@ -102,14 +107,14 @@ def class_table(
             rows.append(
                 ClassRow(
                     student=values[0],
-                    exercises=dict(zip(slugs, values[1 : 1 + len(slugs)])),
+                    exercises={slug: _points(v) for slug, v in zip(slugs, values[1 : 1 + len(slugs)])},
                     quizzes={
                         q: (None if v is None else int(v))
                         for q, v in zip(quiz_ids, values[1 + len(slugs) : 1 + len(slugs) + len(quiz_ids)])
                     },
-                    exercise_total=float(row.ex_total),
+                    exercise_total=_points(row.ex_total),
                     quiz_total=int(row.qz_total),
-                    total=float(row.total),
+                    total=_points(row.total),
                     complete=int(row.complete),
                     rank=int(row.rank),
                 )
@@ -134,18 +139,22 @@ class ExerciseSummary:
     exercise: str
     learners: int  # learners with at least one official submission
     complete: int  # learners whose best score is full marks
-    mean_best: float
+    best_total: float  # the sum of their best scores (exact: added in hundredths)
     submissions: int
+
+    @property
+    def mean_best(self) -> float:
+        """The mean best score of the learners who submitted (never-attempted learners left out)."""
+        return self.best_total / self.learners if self.learners else 0.0
 
 
 def exercise_summaries(db: Database, points: dict[str, float]) -> dict[str, ExerciseSummary]:
     best = best_per_student(points)
-    full_marks = case({slug: float(value) for slug, value in points.items()}, value=best.c.exercise)
     query = select(
         best.c.exercise,
         func.count().label("learners"),
-        func.sum(case((best.c.best >= full_marks, 1), else_=0)).label("complete"),
-        func.avg(best.c.best).label("mean_best"),
+        func.sum(case((best.c.best >= _full_marks(points, best.c.exercise), 1), else_=0)).label("complete"),
+        func.sum(best.c.best).label("best_total"),
         func.sum(best.c.attempts).label("submissions"),
     ).group_by(best.c.exercise)
     with db.reading() as session:
@@ -154,7 +163,7 @@ def exercise_summaries(db: Database, points: dict[str, float]) -> dict[str, Exer
                 row.exercise,
                 row.learners,
                 int(row.complete or 0),
-                float(row.mean_best or 0.0),
+                _points(row.best_total or 0),
                 int(row.submissions or 0),
             )
             for row in session.execute(query)
@@ -165,38 +174,46 @@ def exercise_summaries(db: Database, points: dict[str, float]) -> dict[str, Exer
 class QuizSummary:
     quiz: str
     learners: int  # learners who answered at least one of its questions
-    mean_score: float  # mean number of questions right at the first attempt
+    right_total: int  # questions right at the first attempt, added over those learners
+
+    @property
+    def mean_score(self) -> float:
+        """Mean number of questions right at the first attempt, over the learners who answered."""
+        return self.right_total / self.learners if self.learners else 0.0
 
 
 def quiz_summaries(db: Database, quiz_ids: list[str]) -> dict[str, QuizSummary]:
     first = first_attempt_scores(quiz_ids)
-    query = select(first.c.quiz, func.count().label("learners"), func.avg(first.c.score).label("mean")).group_by(
+    query = select(first.c.quiz, func.count().label("learners"), func.sum(first.c.score).label("right")).group_by(
         first.c.quiz
     )
     with db.reading() as session:
-        return {row.quiz: QuizSummary(row.quiz, row.learners, float(row.mean or 0.0)) for row in session.execute(query)}
+        return {row.quiz: QuizSummary(row.quiz, row.learners, int(row.right or 0)) for row in session.execute(query)}
 
 
 def score_distribution(db: Database, points: dict[str, float], quiz_sizes: dict[str, int], bins: int = 10) -> list[int]:
     """How many learners have a total (exercises + quizzes) in each of `bins` equal bands of the
-    maximum, lowest band first."""
-    maximum = float(sum(points.values()) + sum(quiz_sizes.values())) or 1.0
+    maximum, lowest band first; full marks count in the top band. Integer arithmetic in hundredths:
+    band = total * bins // maximum, the same on every database."""
+    maximum = sum(to_hundredths(p) for p in points.values()) + 100 * sum(quiz_sizes.values())
     best = best_per_student(points)
     first = first_attempt_scores(quiz_sizes)
     parts = (
         select(best.c.student_id, best.c.best.label("points"))
-        .union_all(select(first.c.student_id, first.c.score))
+        .union_all(select(first.c.student_id, first.c.score * 100))
         .subquery("parts")
     )
     totals = (
-        select(parts.c.student_id, func.sum(parts.c.points).label("total"))
+        # PostgreSQL sums integers into NUMERIC; the cast keeps the division below an integer one
+        select(parts.c.student_id, cast(func.sum(parts.c.points), BigInteger).label("total"))
         .group_by(parts.c.student_id)
         .subquery("totals")
     )
-    band = func.min(func.cast(totals.c.total * bins / maximum, Integer), bins - 1).label("band")
+    raw_band = totals.c.total * bins // max(1, maximum)  # integer division on both databases
+    band = case((raw_band >= bins, bins - 1), else_=raw_band).label("band")
     query = select(band, func.count()).group_by(band)
     counts = [0] * bins
     with db.reading() as session:
         for index, count in session.execute(query):
-            counts[max(0, int(index))] += count
+            counts[min(bins - 1, max(0, int(index)))] += count
     return counts

@@ -26,8 +26,21 @@ def _student_id(session, name: str) -> int:
             session.add(student)
             session.flush()
             return student.id
-    except IntegrityError:  # created meanwhile by another writer (databases without BEGIN IMMEDIATE)
+    except IntegrityError:
+        # created meanwhile by another writer (PostgreSQL: our insert waited for theirs to commit)
         return session.scalar(select(Student.id).where(Student.name == name))
+
+
+def _diagnosis(test) -> tuple[str | None, str | None]:
+    """The judge's diagnosis of a test result (None, or {"id": ..., "text": ...}) as two columns."""
+    diagnosis = getattr(test, "diagnosis", None)
+    if not diagnosis:
+        return None, None
+    if isinstance(diagnosis, dict):
+        ident, text = diagnosis.get("id"), diagnosis.get("text")
+    else:
+        ident, text = getattr(diagnosis, "id", None), getattr(diagnosis, "text", None)
+    return (str(ident)[:100] if ident else None), (str(text) if text else None)
 
 
 def record_submission(db: Database, result, source: str, origin: str = "submit") -> int:
@@ -60,6 +73,8 @@ def record_submission(db: Database, result, source: str, origin: str = "submit")
                 points=t.points,
                 max_points=t.max_points,
                 message=t.message,
+                diagnosis_id=_diagnosis(t)[0],
+                diagnosis_text=_diagnosis(t)[1],
             )
             for i, t in enumerate(result.tests)
         ]
@@ -94,9 +109,15 @@ def count_submissions(db: Database) -> int:
 def record_quiz_answer(
     db: Database, student: str, quiz: str, question_id: str, answer: str, correct: bool | None
 ) -> int:
-    """Store one answer; return its attempt number (1 for the first answer to that question)."""
+    """Store one answer; return its attempt number (1 for the first answer to that question).
+
+    Answers given at once by one learner (two terminals, a retried request) each get their own attempt
+    number: the learner's row is locked first (SELECT ... FOR UPDATE on PostgreSQL; SQLite's BEGIN
+    IMMEDIATE already lets one writer in at a time), so the highest attempt read is still the highest
+    when the answer is stored."""
     with db.writing() as session:
         student_id = _student_id(session, student)
+        session.execute(select(Student.id).where(Student.id == student_id).with_for_update())
         previous = session.scalar(
             select(func.coalesce(func.max(QuizAnswer.attempt), 0)).where(
                 QuizAnswer.student_id == student_id, QuizAnswer.question_id == question_id

@@ -1,20 +1,56 @@
-"""Which rows count in a class report: official submissions only (practice attempts in a learners'
-copy never enter a grade), each learner's best or latest per exercise, quiz answers at the first attempt."""
+"""Which rows count in a class report, and how scores are added up exactly.
+
+Official submissions only (practice attempts in a learners' copy never enter a grade), each
+learner's best or latest per exercise, quiz answers at the first attempt.
+
+Scores are stored as floats (7.3333 points of 22); sums of floats differ in the last bit with the
+order of addition, and SQLite and PostgreSQL convert floats to integers differently (CAST truncates
+on one and rounds on the other). So every report adds and ranks *integer hundredths of a point*,
+rounded the same way everywhere, in SQL and in Python: trunc(score * 100 + 0.5) (scores are never
+negative). Two learners with 7.3333 + 4.6667 and 12 points share one rank on either database.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from db.models import QuizAnswer, Submission
 
 
+def to_hundredths(points: float) -> int:
+    """Points as integer hundredths, as `hundredths()` computes them in SQL."""
+    return int(float(points) * 100 + 0.5)
+
+
+class hundredths(FunctionElement):
+    """hundredths(score): the score in integer hundredths of a point, the same on every database."""
+
+    type = Integer()
+    name = "hundredths"
+    inherit_cache = True
+
+
+@compiles(hundredths)
+def _hundredths_truncating_cast(element, compiler, **kw):
+    # SQLite (and the SQL standard): CAST of a REAL to INTEGER truncates toward zero
+    return f"CAST(({compiler.process(element.clauses, **kw)}) * 100 + 0.5 AS INTEGER)"
+
+
+@compiles(hundredths, "postgresql")
+def _hundredths_postgresql(element, compiler, **kw):
+    # PostgreSQL's CAST rounds (half to even); TRUNC first gives SQLite's result bit for bit
+    return f"CAST(TRUNC(({compiler.process(element.clauses, **kw)}) * 100 + 0.5) AS INTEGER)"
+
+
 def best_per_student(slugs):
-    """student_id, exercise, best score and attempts, over official submissions."""
+    """student_id, exercise, best score (in hundredths) and attempts, over official submissions."""
     return (
         select(
             Submission.student_id,
             Submission.exercise,
-            func.max(Submission.score).label("best"),
+            hundredths(func.max(Submission.score)).label("best"),
             func.count().label("attempts"),
         )
         .where(Submission.official.is_(True), Submission.exercise.in_(list(slugs)))
