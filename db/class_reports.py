@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, case, cast, func, literal, select
 
 from db.models import QuizAnswer, Student, Submission
-from db.selection import best_per_student, first_attempt_scores, to_hundredths
+from db.selection import best_per_student, binary, first_attempt_scores, to_hundredths
 from db.session import Database
 
 
@@ -94,12 +94,13 @@ def class_table(
     named.update({slug: per_exercise.c[f"e{i}"] for i, slug in enumerate(slugs)})
     named.update({f"quiz:{quiz}": per_quiz.c[f"q{i}"] for i, quiz in enumerate(quiz_ids)})
     if sort in ("student", "name"):
-        order = [Student.name.desc() if descending else Student.name.asc()]
+        by_name = binary(Student.name)
+        order = [by_name.desc() if descending else by_name.asc()]
     else:
         column = named[sort]
         if sort == "rank":
             descending = not descending  # rank 1 is the highest total
-        order = [(column.desc() if descending else column.asc()).nulls_last(), Student.name]
+        order = [(column.desc() if descending else column.asc()).nulls_last(), binary(Student.name)]
     rows = []
     with db.reading() as session:
         for row in session.execute(query.order_by(*order)):

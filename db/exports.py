@@ -7,20 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from db.learners import TEST_COLUMNS, TestRecord, test_record
 from db.models import Student, Submission, TestRun
-from db.selection import chosen_submission_ids
+from db.selection import binary, chosen_submission_ids
 from db.session import Database
-
-
-@dataclass
-class ExportedTest:
-    name: str
-    function: str
-    passed: bool
-    status: str
-    points: float
-    max_points: float
-    message: str
 
 
 @dataclass
@@ -35,7 +25,7 @@ class ExportedSubmission:
     message: str
     duration: float
     output: str
-    tests: list[ExportedTest]
+    tests: list[TestRecord]
 
 
 def chosen_submissions(db: Database, basis: str = "best", exercise: str | None = None, batch: int = 2000):
@@ -57,30 +47,19 @@ def chosen_submissions(db: Database, basis: str = "best", exercise: str | None =
         )
         .join(chosen, chosen.c.id == Submission.id)
         .join(Student, Student.id == Submission.student_id)
-        .order_by(Submission.exercise, Student.name)
+        .order_by(Submission.exercise, binary(Student.name))
     )
     with db.reading() as session:
         rows = session.execute(query).all()
         for start in range(0, len(rows), batch):
             part = rows[start : start + batch]
-            tests: dict[int, list[ExportedTest]] = {row.id: [] for row in part}
-            for t in session.execute(
-                select(
-                    TestRun.submission_id,
-                    TestRun.name,
-                    TestRun.function,
-                    TestRun.passed,
-                    TestRun.status,
-                    TestRun.points,
-                    TestRun.max_points,
-                    TestRun.message,
-                )
+            tests: dict[int, list[TestRecord]] = {row.id: [] for row in part}
+            for test in session.execute(
+                select(TestRun.submission_id, *TEST_COLUMNS)
                 .where(TestRun.submission_id.in_(list(tests)))
                 .order_by(TestRun.submission_id, TestRun.position)
             ):
-                tests[t.submission_id].append(
-                    ExportedTest(t.name, t.function, bool(t.passed), t.status, t.points, t.max_points, t.message)
-                )
+                tests[test.submission_id].append(test_record(test))
             for row in part:
                 yield ExportedSubmission(
                     row.id,

@@ -4,12 +4,13 @@ Results are plain dataclasses, never ORM objects."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
 
 from db.models import QuizAnswer, Student, Submission, TestRun
+from db.selection import binary
 from db.session import Database
 
 
@@ -125,6 +126,41 @@ def quiz_answers(db: Database, student: str, quiz: str | None = None) -> list[An
 
 
 @dataclass
+class TestRecord:
+    """One hidden test's stored outcome."""
+
+    __test__ = False  # not a pytest test class, despite its name
+    name: str
+    function: str
+    passed: bool
+    status: str
+    points: float
+    max_points: float
+    message: str
+    diagnosis_id: str | None = None
+    diagnosis_text: str | None = None
+
+
+TEST_COLUMNS = (
+    TestRun.name,
+    TestRun.function,
+    TestRun.passed,
+    TestRun.status,
+    TestRun.points,
+    TestRun.max_points,
+    TestRun.message,
+    TestRun.diagnosis_id,
+    TestRun.diagnosis_text,
+)
+
+
+def test_record(row) -> TestRecord:
+    """A TestRecord from a row that selected TEST_COLUMNS (after any leading columns)."""
+    values = tuple(row)[-len(TEST_COLUMNS) :]
+    return TestRecord(values[0], values[1], bool(values[2]), *values[3:])
+
+
+@dataclass
 class SubmissionRecord:
     id: int
     exercise: str
@@ -136,33 +172,26 @@ class SubmissionRecord:
     duration: float
     official: bool
     origin: str
-    tests_passed: int
-    tests: int
+    output: str = ""
+    tests: list[TestRecord] = field(default_factory=list)
+
+    @property
+    def tests_passed(self) -> int:
+        return sum(t.passed for t in self.tests)
 
 
 def student_names(db: Database) -> list[str]:
     with db.reading() as session:
-        return list(session.scalars(select(Student.name).order_by(Student.name)))
+        return list(session.scalars(select(Student.name).order_by(binary(Student.name))))
 
 
 def student_history(db: Database, student: str) -> tuple[list[SubmissionRecord], list[AnswerRecord]] | None:
-    """Every submission (with its tests passed) and every quiz answer of one learner, oldest first;
-    None if there is no such learner."""
+    """Every submission (with its tests, their messages and what the code printed) and every quiz answer
+    of one learner, oldest first; None if there is no such learner."""
     with db.reading() as session:
         student_id = session.scalar(select(Student.id).where(Student.name == student))
         if student_id is None:
             return None
-        tests = (
-            select(
-                TestRun.submission_id,
-                func.count().label("tests"),
-                func.sum(case((TestRun.passed.is_(True), 1), else_=0)).label("passed"),
-            )
-            .join(Submission, Submission.id == TestRun.submission_id)
-            .where(Submission.student_id == student_id)
-            .group_by(TestRun.submission_id)
-            .subquery("tests")
-        )
         query = (
             select(
                 Submission.id,
@@ -175,30 +204,23 @@ def student_history(db: Database, student: str) -> tuple[list[SubmissionRecord],
                 Submission.duration,
                 Submission.official,
                 Submission.origin,
-                tests.c.tests,
-                tests.c.passed,
+                Submission.output,
             )
-            .outerjoin(tests, tests.c.submission_id == Submission.id)
             .where(Submission.student_id == student_id)
             .order_by(Submission.submitted_at, Submission.id)
         )
         submissions = [
-            SubmissionRecord(
-                row.id,
-                row.exercise,
-                row.submitted_at,
-                row.score,
-                row.max_score,
-                row.status,
-                row.message,
-                row.duration,
-                bool(row.official),
-                row.origin,
-                int(row.passed or 0),
-                int(row.tests or 0),
-            )
+            SubmissionRecord(*row[:8], bool(row.official), row.origin, row.output or "")
             for row in session.execute(query)
         ]
+        by_id = {s.id: s for s in submissions}
+        for row in session.execute(
+            select(TestRun.submission_id, *TEST_COLUMNS)
+            .join(Submission, Submission.id == TestRun.submission_id)
+            .where(Submission.student_id == student_id)
+            .order_by(TestRun.submission_id, TestRun.position)
+        ):
+            by_id[row.submission_id].tests.append(test_record(row))
         answers = [
             AnswerRecord(row.quiz, row.question_id, row.answer, row.correct, row.attempt, row.answered_at)
             for row in session.execute(

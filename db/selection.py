@@ -97,3 +97,27 @@ def chosen_submission_ids(basis: str, exercise: str | None = None):
         .subquery("ranked")
     )
     return select(ranked.c.id, ranked.c.student_id, ranked.c.exercise).where(ranked.c.pick == 1).cte("chosen")
+
+
+class binary(FunctionElement):
+    """A text column ordered by code point, the same on every database (and as Python sorts str):
+    SQLite's BINARY collation, PostgreSQL's "C". Ties broken by text (the most common message among
+    equals, learners by name) then come out alike whatever locale a PostgreSQL database was made with."""
+
+    name = "binary"
+    inherit_cache = True
+
+
+@compiles(binary)
+def _binary_sqlite(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)}) COLLATE BINARY"
+
+
+@compiles(binary, "postgresql")
+def _binary_postgresql(element, compiler, **kw):
+    return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
+
+
+def not_implemented(message_column):
+    """True for a failure of an unfilled stub: the judge's message says it "is not implemented yet"."""
+    return func.lower(message_column).like("%is not implemented yet%")

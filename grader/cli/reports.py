@@ -79,7 +79,7 @@ def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_pa
         exercise_or_fail(exercise)
     if html_path and not html_path.parent.resolve().is_dir():
         raise Problem(f"the folder of {html_path} does not exist; create it or choose another --html FILE")
-    database = db_or_fail(db_url)
+    database = db_or_fail(db_url, create=False)
     if exercise:
         data = drilldown.exercise_report(database, exercise, basis=basis)
     elif quiz:
@@ -148,7 +148,7 @@ def export_gradescope(out_dir, exercise, basis, db_url, as_json):
         exercise_or_fail(exercise)
     if out_dir.exists() and not out_dir.is_dir():
         raise Problem(f"{out_dir} is a file; give a folder for the results")
-    database = db_or_fail(db_url)
+    database = db_or_fail(db_url, create=False)
     summary = gradescope.export_gradescope(database, out_dir, basis=basis, exercise=exercise)
     if as_json:
         from grader.render import terminal as render
@@ -163,27 +163,46 @@ def export_gradescope(out_dir, exercise, basis, db_url, as_json):
 
 @export.command(name="csv")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True), metavar="FILE")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["plain", "canvas", "moodle"]),
+    default="plain",
+    show_default=True,
+    help="plain: names and totals; canvas or moodle: the columns and rows that LMS imports.",
+)
 @db_option
-def export_csv(file, db_url):
+def export_csv(file, fmt, db_url):
     """Write the gradebook as CSV to FILE (- for standard output).
 
     One row per learner; one column per exercise (best official score) and per quiz (questions
-    right at the first attempt, as quiz:<name>); then the exercise, quiz and overall totals. Work
-    never attempted counts 0.
+    right at the first attempt); a blank cell where the learner never attempted it.
+
+    \b
+    --format plain    student, the scores, then the exercise, quiz and overall totals
+    --format canvas   Student, ID, SIS User ID, SIS Login ID, Section, the scores, and the
+                      "Points Possible" row; import it in Canvas's Grades > Import
+    --format moodle   Username, ID number, Email address, the scores; in Moodle's CSV grade
+                      import map "Username" to the user's username
+    Where no roster id is known, the learner's name stands in as the login. The LMS formats leave
+    out the totals (the LMS computes its own). Cells that a spreadsheet would take for a formula
+    (starting with = + - @) are written as text.
 
     \b
     Example:
       grade export csv gradebook.csv
+      grade export csv canvas.csv --format canvas
       grade export csv - | column -s, -t
     """
     from grader.reports import csv_files
 
     if str(file) != "-" and not file.parent.resolve().is_dir():
         raise Problem(f"the folder of {file} does not exist; create it or choose another FILE")
-    database = db_or_fail(db_url)
-    text = csv_files.gradebook_csv(database)
+    database = db_or_fail(db_url, create=False)
+    text = csv_files.gradebook_csv(database, fmt)
     if str(file) == "-":
         click.echo(text, nl=False)
     else:
         file.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote the gradebook of {text.count(chr(10)) - 1} learners to {file}.")
+        learners = len(text.splitlines()) - (2 if fmt == "canvas" else 1)
+        click.echo(f"Wrote the {fmt} gradebook of {learners} learners to {file}.")

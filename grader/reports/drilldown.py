@@ -8,17 +8,26 @@ from grader.course.catalog import load_manifest
 from grader.errors import UsageProblem
 from grader.reports.class_report import question_dict, test_dict
 from grader.reports.course import find_quiz
+from grader.reports.test_names import group_tests
 
 
 def exercise_report(database, slug: str, basis: str = "best") -> dict:
-    """Per hidden test: how many learners fail it on their best (or latest) official submission, and
-    the most common failure message; plus the submissions that could not be graded at all."""
-    from db import item_stats
+    """Per hidden test (parametrised cases grouped under their test): how many learners make a real
+    mistake in it on their best (or latest) official submission, how many left the function unfilled,
+    and the most common failure message; the submissions that could not be graded at all; the
+    misconceptions the judge recognised, with the learners who show each."""
+    from db import class_reports, item_stats, misconceptions
     from grader.course.catalog import get_exercise
 
     exercise = get_exercise(slug)
-    tests = item_stats.test_failures(database, exercise.slug, basis=basis)
+    tests = [test_dict(t) for t in item_stats.test_failures(database, exercise.slug, basis=basis)]
     runs = item_stats.run_failures(database, exercise.slug, basis=basis).get(exercise.slug)
+    failing: dict[str, tuple[set, set]] = {}
+    for student, test, stub in item_stats.failing_learners(database, exercise.slug, basis=basis):
+        failing.setdefault(test, (set(), set()))[1 if stub else 0].add(student)
+    learners = runs.learners if runs else 0
+    class_size = class_reports.count_learners(database)
+    found = misconceptions.misconceptions(database, exercise.slug, basis=basis)
     return {
         "report": "exercise",
         "exercise": exercise.slug,
@@ -27,11 +36,22 @@ def exercise_report(database, slug: str, basis: str = "best") -> dict:
         "points": float(exercise.points),
         "basis": basis,
         "header": f"{exercise.slug} — {exercise.title}: per hidden test, on each learner's {basis} official submission",
-        "learners": runs.learners if runs else 0,
+        "learners": learners,
+        "class_learners": class_size,
+        "who": (
+            f"{learners} of the class's {class_size} learners submitted {exercise.slug}; "
+            f"{class_size - learners} who never did are left out"
+        ),
         "errors": runs.errors if runs else 0,
         "top_error": runs.top_message if runs else "",
         "top_error_count": runs.top_count if runs else 0,
-        "tests": [test_dict(t) for t in tests],
+        "untouched": runs.untouched if runs else 0,
+        "tests": tests,
+        "groups": group_tests(tests, failing),
+        "misconceptions": [
+            {"id": m.id, "text": m.text, "learners": len(m.students), "students": m.students, "tests": m.tests}
+            for m in found
+        ],
     }
 
 
@@ -44,10 +64,10 @@ def _answer_text(question, answer: str) -> str:
 
 def quiz_report(database, chapter: str) -> dict:
     """Per question: the share right at the first attempt and the most chosen wrong answer."""
-    from db import item_stats
+    from db import quiz_stats
 
     quiz = find_quiz(chapter)
-    stats = item_stats.question_stats(database, quiz.id)
+    stats = quiz_stats.question_stats(database, quiz.id)
     questions = []
     for question in quiz.questions:
         s = stats.get(question.id)
@@ -81,7 +101,8 @@ def quiz_report(database, chapter: str) -> dict:
 
 
 def student_report(database, name: str) -> dict:
-    """One learner's history: every submission (official or practice) and every quiz answer."""
+    """One learner's history: every submission (official or practice) with each test's outcome and message
+    and what the code printed, and every quiz answer."""
     from db import learners
 
     history = learners.student_history(database, name)
@@ -100,15 +121,29 @@ def student_report(database, name: str) -> dict:
                 "id": s.id,
                 "at": s.submitted_at.isoformat(sep=" ", timespec="seconds"),
                 "exercise": s.exercise,
-                "score": s.score,
-                "max_score": s.max_score,
+                "score": round(s.score, 4),
+                "max_score": round(s.max_score, 4),
                 "status": s.status,
                 "tests_passed": s.tests_passed,
-                "tests": s.tests,
+                "tests": len(s.tests),
                 "message": s.message,
                 "duration": s.duration,
                 "official": s.official,
                 "origin": s.origin,
+                "output": s.output,
+                "test_results": [
+                    {
+                        "test": t.name,
+                        "function": t.function,
+                        "passed": t.passed,
+                        "status": t.status,
+                        "points": round(t.points, 4),
+                        "max_points": round(t.max_points, 4),
+                        "message": t.message,
+                        "diagnosis": {"id": t.diagnosis_id, "text": t.diagnosis_text} if t.diagnosis_id else None,
+                    }
+                    for t in s.tests
+                ],
             }
             for s in submissions
         ],

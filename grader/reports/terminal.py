@@ -1,212 +1,216 @@
-"""Reports as terminal tables (rich)."""
+"""Reports as terminal tables (rich): one exercise, one quiz, one learner; the class table is in
+`terminal_class`. Every learner-controlled text goes through `text.terminal_text` and into a rich
+`Text` (never a markup string): it prints exactly as written and can carry no escape sequence.
+
+On a terminal the tables fit its width; written to a file or a pipe they are laid out 160 columns
+wide (long lines beat messages folded to slivers).
+"""
 
 from __future__ import annotations
+
+from grader.reports.text import terminal_text
+
+PIPE_WIDTH = 160
+NAMES_SHOWN = 8
 
 
 def _fmt(value, missing: str = "—") -> str:
     if value is None:
         return missing
     if isinstance(value, float):
-        return f"{value:g}"
+        return f"{round(value, 2):g}"
     return str(value)
 
 
-def render(report: dict, stream=None) -> None:
-    from rich import box
-    from rich.table import Table
+def _text(value, style: str = "", one_line: bool = False):
     from rich.text import Text
 
+    return Text(terminal_text(value, one_line=one_line), style=style)
+
+
+def _console(stream):
     from grader.render.terminal import console
 
+    out = console(stream)
+    if not out.is_terminal:
+        out.width = max(out.width, PIPE_WIDTH)
+    return out
+
+
+def render(report: dict, stream=None) -> None:
     kind = report["report"]
     if kind == "class":
-        return _render_class(report, stream)
-    out = console(stream)
-    if not out.is_terminal:
-        out.width = max(out.width, 160)  # a file or a pipe: long lines beat messages folded to slivers
-    if kind == "exercise":
-        out.print(Text(report["header"], style="bold"))
+        from grader.render.terminal import console
+        from grader.reports.terminal_class import render_class
+
+        out = console(stream)
+        return render_class(report, out, out.width if out.is_terminal else None)
+    out = _console(stream)
+    {"exercise": _exercise, "quiz": _quiz, "student": _student}[kind](report, out)
+
+
+def _table(**options):
+    from rich import box
+    from rich.table import Table
+
+    return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, **options)
+
+
+def _exercise(report: dict, out) -> None:
+    out.print(_text(report["header"], "bold"))
+    out.print(_text(f"{report['who']}. The counts are out of the learners whose submission ran the test."))
+    if report["errors"]:
+        whose = "1 learner's" if report["errors"] == 1 else f"{report['errors']} learners'"
         out.print(
-            f"{report['learners']} learners; the failing count is out of the learners whose submission ran the test."
+            _text(
+                f"{whose} {report['basis']} submission could not be graded at all (it did not import); "
+                f"most common ({report['top_error_count']}): {report['top_error']}",
+                "yellow",
+            )
         )
-        if report["errors"]:
-            whose = "1 learner's" if report["errors"] == 1 else f"{report['errors']} learners'"
-            out.print(
-                Text(
-                    f"{whose} {report['basis']} submission could not be graded at all; "
-                    f"most common ({report['top_error_count']}): {report['top_error']}",
-                    style="yellow",
+    if report["untouched"]:
+        out.print(_text(f"{report['untouched']} submitted the stub untouched (nothing filled in yet)", "yellow"))
+    table = _table()
+    table.add_column("test", overflow="fold", max_width=48)
+    table.add_column("function", no_wrap=True)
+    table.add_column("pts", justify="right", no_wrap=True)
+    table.add_column("wrong", justify="right", no_wrap=True)
+    table.add_column("not yet", justify="right", no_wrap=True)
+    table.add_column("most common mistake", overflow="fold", min_width=40, ratio=1)
+    for group in report["groups"]:
+        cases = group["cases"]
+        title = group["test"] + (f" ({len(cases)} cases)" if len(cases) > 1 else "")
+        _test_row(table, title, group, group["function"])
+        if len(cases) > 1:
+            for case in cases:
+                _test_row(table, f"  · {case['case']}", case, "", dim=True)
+    out.print(table)
+    _misconceptions(report, out)
+
+
+def _test_row(table, title: str, row: dict, function: str, dim: bool = False) -> None:
+    learners = row["learners"]
+    wrong = f"{row['failing']}/{learners} ({row['failing_share']:.0%})" if learners else "—"
+    message = f"({row['top_message_count']}) {row['top_message']}" if row["failing"] else ""
+    style = "dim" if dim else ""
+    table.add_row(
+        _text(title, style),
+        _text(function, style),
+        _text(_fmt(row["points"]), style),
+        _text(wrong, "red" if row["failing_share"] >= 0.5 else style),
+        _text(str(row["unfilled"]) if row["unfilled"] else "", style),
+        _text(message, style, one_line=True),
+    )
+
+
+def _misconceptions(report: dict, out) -> None:
+    found = report["misconceptions"]
+    if not found:
+        out.print(_text("No misconception recognised in these submissions.", "dim"))
+        return
+    table = _table(title=f"Misconceptions found (each learner's {report['basis']} submission)", title_justify="left")
+    table.add_column("misconception", no_wrap=True)
+    table.add_column("learners", justify="right", no_wrap=True)
+    table.add_column("who", overflow="fold", max_width=36)
+    table.add_column("what it is", overflow="fold", min_width=30, ratio=1)
+    for item in found:
+        names = item["students"][:NAMES_SHOWN]
+        more = len(item["students"]) - len(names)
+        who = ", ".join(terminal_text(n, one_line=True) for n in names) + (f" and {more} more" if more else "")
+        table.add_row(_text(item["id"]), _text(str(item["learners"])), _text(who), _text(item["text"], one_line=True))
+    out.print(table)
+
+
+def _quiz(report: dict, out) -> None:
+    out.print(_text(report["header"], "bold"))
+    table = _table()
+    table.add_column("question", no_wrap=True)
+    table.add_column("text", overflow="fold", min_width=30, ratio=2)
+    table.add_column("right 1st", justify="right", no_wrap=True)
+    table.add_column("most chosen wrong answer", overflow="fold", min_width=30, ratio=1)
+    for q in report["questions"]:
+        share = (
+            f"{q['right']}/{q['judged']} ({q['right_share']:.0%})"
+            if q["judged"]
+            else (f"{q['answered']} answered, no key" if q["answered"] else "—")
+        )
+        wrong = f"({q['top_wrong_count']}) {q['top_wrong_text']}" if q["top_wrong"] else ""
+        table.add_row(_text(q["question"]), _text(q["text"]), _text(share), _text(wrong, one_line=True))
+    out.print(table)
+
+
+def _student(report: dict, out) -> None:
+    out.print(_text(f"History of {report['student']}", "bold"))
+    table = _table(title="submissions", title_justify="left")
+    for column, justify in (
+        ("#", "right"),
+        ("when", "left"),
+        ("exercise", "left"),
+        ("score", "right"),
+        ("status", "left"),
+        ("tests", "right"),
+        ("origin", "left"),
+    ):
+        table.add_column(column, justify=justify, no_wrap=True)
+    table.add_column("message", overflow="fold", min_width=30, ratio=1)
+    for s in report["submissions"]:
+        origin = s["origin"] + ("" if s["official"] else " (practice)")
+        tests = f"{s['tests_passed']}/{s['tests']}" if s["tests"] else "—"
+        score = f"{_fmt(s['score'])}/{_fmt(s['max_score'])}"
+        table.add_row(
+            *(_text(v) for v in (s["id"], s["at"], s["exercise"], score, s["status"], tests, origin)),
+            _text(s["message"], one_line=True),
+        )
+    out.print(table)
+    answers = _table(title="quiz answers", title_justify="left")
+    for column in ("when", "question", "answer", "right", "attempt"):
+        answers.add_column(column, justify="right" if column == "attempt" else "left")
+    for a in report["answers"]:
+        right = "?" if a["correct"] is None else ("✓" if a["correct"] else "✗")
+        answers.add_row(*(_text(v, one_line=True) for v in (a["at"], a["question"], a["answer"], right, a["attempt"])))
+    out.print(answers)
+    _latest_details(report, out)
+    done = sum(1 for b in report["best"] if b["best"] is not None and b["best"] >= b["points"])
+    out.print(
+        f"{len(report['submissions'])} submissions, {len(report['answers'])} quiz answers; "
+        f"exercises complete (official): {done}/{len(report['best'])}. --json has every submission's tests and output."
+    )
+
+
+def _latest_details(report: dict, out) -> None:
+    """The latest submission of each exercise as the learner saw it: every test, its message (the
+    misconception first when one was recognised) and what the code printed."""
+    latest = {}
+    for s in report["submissions"]:
+        latest[s["exercise"]] = s
+    for exercise, s in latest.items():
+        kind = "official" if s["official"] else "practice"
+        out.print(
+            _text(
+                f"\n{exercise}: latest submission #{s['id']} ({s['at']}, {kind}) — "
+                f"{_fmt(s['score'])}/{_fmt(s['max_score'])}, {s['status']}",
+                "bold",
+            )
+        )
+        if s["message"]:
+            out.print(_text(s["message"], "yellow"))
+        if s["test_results"]:
+            table = _table()
+            table.add_column("", width=1)
+            table.add_column("test", overflow="fold", max_width=40)
+            table.add_column("points", justify="right", no_wrap=True)
+            table.add_column("feedback", overflow="fold", min_width=30, ratio=1)
+            for t in s["test_results"]:
+                feedback = t["message"]
+                if t["diagnosis"]:
+                    feedback = f"{t['diagnosis']['text']} [{t['diagnosis']['id']}]\n{feedback}"
+                table.add_row(
+                    _text("✓" if t["passed"] else "✗", "green" if t["passed"] else "red"),
+                    _text(t["test"]),
+                    _text(f"{_fmt(t['points'])}/{_fmt(t['max_points'])}"),
+                    _text(feedback),
                 )
-            )
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        table.add_column("test", overflow="fold", max_width=48)
-        table.add_column("function", no_wrap=True)
-        table.add_column("pts", justify="right", no_wrap=True)
-        table.add_column("failing", justify="right", no_wrap=True)
-        table.add_column("most common failure", overflow="fold", min_width=40, ratio=1)
-        for t in report["tests"]:
-            share = f"{t['failing']}/{t['learners']} ({t['failing_share']:.0%})" if t["learners"] else "—"
-            message = f"({t['top_message_count']}) {t['top_message']}" if t["failing"] else ""
-            table.add_row(
-                t["test"],
-                t["function"],
-                _fmt(t["points"]),
-                Text(share, style="red" if t["failing_share"] >= 0.5 else ""),
-                message,
-            )
-        out.print(table)
-    elif kind == "quiz":
-        out.print(Text(report["header"], style="bold"))
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        table.add_column("question", no_wrap=True)
-        table.add_column("text", overflow="fold", min_width=30, ratio=2)
-        table.add_column("right 1st", justify="right", no_wrap=True)
-        table.add_column("most chosen wrong answer", overflow="fold", min_width=30, ratio=1)
-        for q in report["questions"]:
-            share = (
-                f"{q['right']}/{q['judged']} ({q['right_share']:.0%})"
-                if q["judged"]
-                else (f"{q['answered']} answered, no key" if q["answered"] else "—")
-            )
-            wrong = f"({q['top_wrong_count']}) {q['top_wrong_text']}" if q["top_wrong"] else ""
-            table.add_row(q["question"], q["text"], share, wrong)
-        out.print(table)
-    else:
-        out.print(Text(f"History of {report['student']}", style="bold"))
-        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="submissions", title_justify="left")
-        for column, justify in (
-            ("#", "right"),
-            ("when", "left"),
-            ("exercise", "left"),
-            ("score", "right"),
-            ("status", "left"),
-            ("tests", "right"),
-            ("origin", "left"),
-        ):
-            table.add_column(column, justify=justify, no_wrap=True)
-        table.add_column("message", overflow="fold", min_width=30, ratio=1)
-        for s in report["submissions"]:
-            origin = s["origin"] + ("" if s["official"] else " (practice)")
-            tests = f"{s['tests_passed']}/{s['tests']}" if s["tests"] else "—"
-            table.add_row(
-                str(s["id"]),
-                s["at"],
-                s["exercise"],
-                f"{s['score']:g}/{s['max_score']:g}",
-                s["status"],
-                tests,
-                origin,
-                s["message"],
-            )
-        out.print(table)
-        answers = Table(
-            box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, title="quiz answers", title_justify="left"
-        )
-        for column in ("when", "question", "answer", "right", "attempt"):
-            answers.add_column(column, justify="right" if column == "attempt" else "left")
-        for a in report["answers"]:
-            right = "?" if a["correct"] is None else ("✓" if a["correct"] else "✗")
-            answers.add_row(a["at"], a["question"], a["answer"], right, str(a["attempt"]))
-        out.print(answers)
-        done = sum(1 for b in report["best"] if b["best"] is not None and b["best"] >= b["points"])
-        out.print(
-            f"{len(report['submissions'])} submissions, {len(report['answers'])} quiz answers; "
-            f"exercises complete (official): {done}/{len(report['best'])}"
-        )
-
-
-def _render_class(report: dict, stream=None) -> None:
-    """The class table as aligned text lines (rich's Table lays out 2,000 rows far too slowly), with
-    colours on a terminal: green for full marks, dim for never attempted."""
-    from rich.text import Text
-
-    from grader.render.terminal import console
-
-    exercises, quizzes = report["exercises"], report["quizzes"]
-    out = console(stream)
-    headers = [
-        "#",
-        "student",
-        *(str(e["chapter"]) for e in exercises),
-        *(f"q{q['chapter']}" for q in quizzes),
-        "exercises",
-        "quizzes",
-        "total",
-        "done",
-    ]
-    keys = [
-        "rank",
-        "student",
-        *(e["exercise"] for e in exercises),
-        *(f"quiz:{q['quiz']}" for q in quizzes),
-        "exercises",
-        "quizzes",
-        "total",
-        "complete",
-    ]
-    full = {e["exercise"]: e["points"] for e in exercises}
-    body = []
-    for row in report["rows"]:
-        cells = [_fmt(row[k]) for k in keys]
-        cells[-1] = f"{row['complete']}/{len(exercises)}"
-        body.append(cells)
-    footer = [
-        "",
-        "class mean",
-        *(_fmt(e["mean_best"] and round(e["mean_best"], 1)) for e in exercises),
-        *(_fmt(q["mean_score"] and round(q["mean_score"], 1)) for q in quizzes),
-        "",
-        "",
-        "",
-        "",
-    ]
-    widths = [max(len(line[i]) for line in [headers, footer, *body]) for i in range(len(headers))]
-
-    def line(cells, styles=None) -> Text:
-        text = Text()
-        for i, (cell, width) in enumerate(zip(cells, widths)):
-            padded = cell.ljust(width) if i == 1 else cell.rjust(width)
-            text.append(padded + ("  " if i < len(cells) - 1 else ""), style=(styles or {}).get(i, ""))
-        return text
-
-    title = (
-        f"The class: {report['learners']} learners — best official score per exercise, quizzes right at the "
-        f"first attempt; sorted by {report['sort']}{' (descending)' if report['descending'] else ''}"
-    )
-    lines = [
-        Text(title, style="bold"),
-        line(headers, {i: "bold" for i in range(len(headers))}),
-        Text("─" * (sum(widths) + 2 * (len(widths) - 1))),
-    ]
-    for row, cells in zip(report["rows"], body):
-        styles = {}
-        for i, key in enumerate(keys):
-            if row[key] is None:
-                styles[i] = "dim"
-            elif key in full and row[key] >= full[key]:
-                styles[i] = "green"
-        lines.append(line(cells, styles))
-    if report["rows"]:
-        lines.append(line(footer, {i: "dim" for i in range(len(footer))}))
-    legend = "  ".join(f"{e['chapter']} {e['exercise']} /{e['points']:g}" for e in exercises)
-    lines.append(Text(f"Exercises: {legend}", style="dim"))
-    if quizzes:
-        lines.append(
-            Text(
-                "Quizzes (qN = chapter N): "
-                + "  ".join(f"q{q['chapter']} {q['quiz']} /{q['questions']}" for q in quizzes),
-                style="dim",
-            )
-        )
-    complete = "  ".join(f"{e['exercise']} {e['complete']}/{report['learners']}" for e in exercises)
-    lines.append(Text(f"Complete (full marks): {complete}", style="dim"))
-    lines.append(
-        Text(
-            f"Totals out of {report['max_exercises']:g} exercise points + {report['max_quizzes']} quiz "
-            f"questions = {report['max_total']:g}; — means never attempted.",
-            style="dim",
-        )
-    )
-    if not out.is_terminal:
-        out.width = max(out.width, len(lines[1]))
-    out.print(Text("\n").join(lines), crop=False, overflow="ignore", no_wrap=True)
+            out.print(table)
+        if s["output"].strip():
+            out.print(_text("The code printed:", "dim"))
+            out.print(_text(s["output"].rstrip(), "dim"))

@@ -150,10 +150,9 @@ def _recorder_child(url, from_parent_fd: int, to_parent_fd: int):
         os._exit(code)
 
 
-def open_db(url: str | None):
-    from db.session import DatabaseError, open_database
+def open_db(url: str | None, create: bool = True):
+    """Open the database (a DatabaseError is a UsageProblem: one line, the URL masked); create=False for
+    read commands, which refuse a database that does not exist."""
+    from db.session import open_database
 
-    try:
-        return open_database(url)
-    except DatabaseError as problem:
-        raise UsageProblem(str(problem)) from None
+    return open_database(url, create=create)
