@@ -18,6 +18,7 @@ from grader.cli.common import (
 )
 from grader.course import submissions
 from grader.course.catalog import has_hidden_tests, load_manifest
+from grader.errors import UsageProblem
 from grader.render import terminal as render
 from grader.service import progress
 from grader.service import submit as service
@@ -49,11 +50,13 @@ def submit(slug, file_path, student, db_url, as_json):
     student = student or submissions.default_student()
     practice = not has_hidden_tests()  # a learners' copy: visible examples only, never an official grade
     recorder = service.Recorder(db_url)  # opens the database while the submission is graded
+    not_recorded = ""
     try:
-        if practice:
-            result = recorder.record(service.practice(exercise, source, student), source, origin="practice")
-        else:
-            result = recorder.record(service.grade(exercise, source, student), source)
+        result = service.practice(exercise, source, student) if practice else service.grade(exercise, source, student)
+        try:
+            result = recorder.record(result, source, origin="practice" if practice else "submit")
+        except UsageProblem as problem:  # the feedback is shown all the same, then this line
+            not_recorded = str(problem)
     finally:
         recorder.close()
     if as_json:
@@ -64,6 +67,8 @@ def submit(slug, file_path, student, db_url, as_json):
             if not result.tests:
                 click.echo(f"There are no visible examples for {exercise.slug} in this copy: nothing was checked.")
         render.submission(result, exercise)
+    if not_recorded:
+        raise Problem(f"this result was NOT recorded: {not_recorded}")
     sys.exit(0 if result.status == "passed" or (practice and not result.tests) else 1)
 
 
@@ -80,7 +85,7 @@ def status(student, db_url, as_json):
       grade status --student alice --json
     """
     student = student or submissions.default_student()
-    report = progress.status_report(db_or_fail(db_url), student)
+    report = progress.status_report(db_or_fail(db_url, create=False), student)
     if as_json:
         render.print_json(report)
     else:
@@ -124,7 +129,8 @@ def hint(slug):
 @main.command()
 @db_option
 @click.option("--student", default="demo", show_default=True, help="The name the demo submissions go under.")
-def demo(db_url, student):
+@click.option("--force", is_flag=True, help="Write into a database that already holds real learners' work.")
+def demo(db_url, student, force):
     """Grade every reference solution as a demo student, then show the status.
 
     Shows the whole pipeline working on this machine (instructor copy only).
@@ -133,7 +139,16 @@ def demo(db_url, student):
     Example:
       grade demo --db sqlite:////tmp/demo.sqlite3
     """
+    from db.learners import student_names
+
     database = db_or_fail(db_url)
+    real = [name for name in student_names(database) if name != student]
+    if real and not force:
+        raise Problem(
+            f"this database holds the work of {len(real)} learner{'s' if len(real) > 1 else ''}; the demo would "
+            "put reference solutions among their grades: choose another --db (e.g. sqlite:////tmp/demo.sqlite3), "
+            "or pass --force"
+        )
     exercises = load_manifest()
     missing = [e.slug for e in exercises if not e.solution_path.exists()]
     if missing:

@@ -142,6 +142,8 @@ def _recorder_child(url, from_parent_fd: int, to_parent_fd: int):
             try:
                 result = record(database, RunResult.from_dict(request["result"]), request["source"], request["origin"])
                 to_parent.write(json.dumps({"ok": True, "id": result.submission_id}) + "\n")
+            except UsageProblem as problem:  # the database refused the write: one line, URL masked
+                to_parent.write(json.dumps({"ok": False, "error": str(problem)}) + "\n")
             except Exception as error:  # noqa: BLE001 - reported to the parent, which exits 2
                 to_parent.write(json.dumps({"ok": False, "error": f"could not record the result: {error}"}) + "\n")
     except BaseException:  # noqa: BLE001 - a child must never return into the parent's code
