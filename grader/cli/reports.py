@@ -206,3 +206,46 @@ def export_csv(file, fmt, db_url):
         file.write_text(text, encoding="utf-8")
         learners = len(text.splitlines()) - (2 if fmt == "canvas" else 1)
         click.echo(f"Wrote the {fmt} gradebook of {learners} learners to {file}.")
+
+
+@export.command(name="gradescope-autograder")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False), metavar="OUT.zip")
+@click.option(
+    "--exercise",
+    "exercises",
+    multiple=True,
+    metavar="SLUG",
+    help="Grade only this exercise (repeatable; default: every exercise of the course).",
+)
+@json_option
+def export_autograder(out, exercises, as_json):
+    """Build a Gradescope autograder (OUT.zip) that runs the hidden tests inside Gradescope.
+
+    For a course that collects work on Gradescope: upload OUT.zip as a programming assignment's
+    autograder ("Zip file upload"). Learners upload <exercise>.py (or .ipynb); every exercise of the
+    package found in their upload is graded exactly as `grade submit` grades it, with the same
+    feedback per hidden test, and one not uploaded scores 0. The zip holds the course with its
+    hidden tests and reference solutions: share it with Gradescope only.
+
+    \b
+    Example:
+      grade export gradescope-autograder week3.zip --exercise backprop --exercise autograd
+      (to try it: unzip it in a folder X/source, put files in X/submission, then
+       AUTOGRADER_ROOT=X AUTOGRADER_PYTHON=$(which python) bash X/source/run_autograder)
+    """
+    from grader.reports import autograder
+
+    for slug in exercises:
+        exercise_or_fail(slug)
+    if not out.parent.resolve().is_dir():
+        raise Problem(f"the folder of {out} does not exist; create it or choose another OUT.zip")
+    summary = autograder.build_package(out, list(exercises) or None)
+    if as_json:
+        from grader.render import terminal as render
+
+        render.print_json(summary)
+    else:
+        click.echo(
+            f"Wrote {out} ({summary['size_kb']} KB, {len(summary['exercises'])} exercises: "
+            f"{', '.join(summary['exercises'])}). Upload it as the autograder of a Gradescope programming assignment."
+        )

@@ -8,6 +8,34 @@ from pathlib import Path
 from grader.course.catalog import load_manifest
 
 
+def gradescope_tests(tests, first_number: int = 1) -> list[dict]:
+    """Gradescope test entries for a run's test results: name, number, score, max_score, status and the
+    feedback as output (the misconception first, when the judge recognised one)."""
+    entries = []
+    for number, test in enumerate(tests, first_number):
+        diagnosis = getattr(test, "diagnosis", None)
+        if diagnosis is None and getattr(test, "diagnosis_id", None):
+            diagnosis = {"id": test.diagnosis_id, "text": test.diagnosis_text}
+        if diagnosis is not None and not isinstance(diagnosis, dict):
+            diagnosis = {"id": getattr(diagnosis, "id", ""), "text": getattr(diagnosis, "text", "")}
+        output = test.message
+        if diagnosis and diagnosis.get("text"):
+            output = f"{diagnosis['text']}\n{output}".strip()
+        entries.append(
+            {
+                "name": f"{test.function}: {test.name}",
+                "number": str(number),
+                "score": round(test.points, 4),
+                "max_score": round(test.max_points, 4),
+                "status": "passed" if test.passed else "failed",
+                "output": output,
+                "tags": [test.function],
+                "visibility": "visible",
+            }
+        )
+    return entries
+
+
 def gradescope_result(submission, title: str) -> dict:
     """A Gradescope autograder `results.json` for one graded submission (top-level score overrides the
     sum of the tests; tests carry score, max_score, status "passed"/"failed", name, output)."""
@@ -25,19 +53,7 @@ def gradescope_result(submission, title: str) -> dict:
         "output": output,
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "tests": [
-            {
-                "name": f"{t.function}: {t.name}",
-                "number": str(i),
-                "score": t.points,
-                "max_score": t.max_points,
-                "status": "passed" if t.passed else "failed",
-                "output": t.message,
-                "tags": [t.function],
-                "visibility": "visible",
-            }
-            for i, t in enumerate(submission.tests, 1)
-        ],
+        "tests": gradescope_tests(submission.tests),
         "extra_data": {
             "student": submission.student,
             "exercise": submission.exercise,
