@@ -82,22 +82,27 @@ def bar_chart(
     from matplotlib import rc_context
 
     with rc_context(STYLE):
-        figure = _figure(6.4, 0.36 + 0.27 * len(rows))
-        axes = figure.add_axes((0, 0, 1, 1))
-        positions = list(range(len(rows)))[::-1]  # the first row on top
-        values = [max(0.0, min(float(value), maximum)) for _, value, _ in rows]
-        axes.barh(positions, [maximum] * len(rows), color=TRACK, height=0.7)
-        bars = axes.barh(positions, values, color=BAR_BAD if bad else BAR, height=0.7)
-        _name_bars(bars)
-        axes.set_yticks(positions, [_short(label) for label, _, _ in rows])
-        axes.set_xlim(0, maximum)
-        axes.set_ylim(-0.6, len(rows) - 0.4)
-        axes.xaxis.set_visible(False)
-        for side in ("top", "right", "bottom"):
-            axes.spines[side].set_visible(False)
-        axes.tick_params(axis="y", length=0, pad=6)
-        _values_after_track(axes, bars, rows, maximum)
-        return _wrap(chart_id, caption, _svg(figure, chart_id, caption))
+        return _wrap(chart_id, caption, _svg(bar_figure(rows, maximum, bad), chart_id, caption))
+
+
+def bar_figure(rows: list[tuple[str, float, str]], maximum: float = 1.0, bad: bool = False):
+    """The matplotlib Figure of `bar_chart` (call inside rc_context(STYLE))."""
+    figure = _figure(6.4, 0.36 + 0.27 * len(rows))
+    axes = figure.add_axes((0, 0, 1, 1))
+    positions = list(range(len(rows)))[::-1]  # the first row on top
+    values = [max(0.0, min(float(value), maximum)) for _, value, _ in rows]
+    axes.barh(positions, [maximum] * len(rows), color=TRACK, height=0.7)
+    bars = axes.barh(positions, values, color=BAR_BAD if bad else BAR, height=0.7)
+    _name_bars(bars)
+    axes.set_yticks(positions, [_short(label) for label, _, _ in rows])
+    axes.set_xlim(0, maximum)
+    axes.set_ylim(-0.6, len(rows) - 0.4)
+    axes.xaxis.set_visible(False)
+    for side in ("top", "right", "bottom"):
+        axes.spines[side].set_visible(False)
+    axes.tick_params(axis="y", length=0, pad=6)
+    _values_after_track(axes, bars, rows, maximum)
+    return figure
 
 
 def _name_bars(bars) -> None:
@@ -123,23 +128,27 @@ def histogram(chart_id: str, caption: str, counts: list[int], axis_label: str) -
     """Vertical bars for equal bands of 0–100 %, the count above each bar, band edges on the axis."""
     from matplotlib import rc_context
 
-    bands = max(1, len(counts))
     with rc_context(STYLE):
-        figure = _figure(6.4, 2.6)
-        axes = figure.add_axes((0, 0, 1, 1))
-        width = 100 / bands
-        lefts = [i * width for i in range(bands)]
-        bars = axes.bar(lefts, counts, width=width * 0.9, align="edge", color=BAR)
-        _name_bars(bars)
-        axes.bar_label(bars, labels=[str(c) for c in counts], padding=2, fontsize=8.5)
-        axes.set_xticks([i * width for i in range(bands + 1)], [f"{round(i * width)}%" for i in range(bands + 1)])
-        axes.set_xlim(0, 100)
-        axes.set_ylim(0, max(1, max(counts, default=0)) * 1.15)
-        axes.set_xlabel(axis_label)
-        axes.set_ylabel("learners")
-        for side in ("top", "right"):
-            axes.spines[side].set_visible(False)
-        return _wrap(chart_id, caption, _svg(figure, chart_id, caption))
+        return _wrap(chart_id, caption, _svg(histogram_figure(counts, axis_label), chart_id, caption))
+
+
+def histogram_figure(counts: list[int], axis_label: str):
+    """The matplotlib Figure of `histogram` (call inside rc_context(STYLE))."""
+    bands = max(1, len(counts))
+    figure = _figure(6.4, 2.6)
+    axes = figure.add_axes((0, 0, 1, 1))
+    width = 100 / bands
+    bars = axes.bar([i * width for i in range(bands)], counts, width=width * 0.9, align="edge", color=BAR)
+    _name_bars(bars)
+    axes.bar_label(bars, labels=[str(c) for c in counts], padding=2, fontsize=8.5)
+    axes.set_xticks([i * width for i in range(bands + 1)], [f"{round(i * width)}%" for i in range(bands + 1)])
+    axes.set_xlim(0, 100)
+    axes.set_ylim(0, max(1, max(counts, default=0)) * 1.15)
+    axes.set_xlabel(axis_label)
+    axes.set_ylabel("learners")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return figure
 
 
 def _wrap(chart_id: str, caption: str, svg: str) -> str:

@@ -84,13 +84,12 @@ def render_class(report: dict, out, available: int | None) -> None:
     footer = [tried, means] if report["rows"] else []
     widths = {c.key: max(len(c.header), *(len(v.get(c.key, "")) for v in [*cells, *footer])) for c in every}
     full = {e["exercise"]: e["points"] for e in exercises}
-    lines = [
-        Text(
-            f"The class: {report['learners']} learners — best official score per exercise, quizzes right at the "
-            f"first attempt; sorted by {report['sort']}{' (descending)' if report['descending'] else ''}",
-            style="bold",
-        )
-    ]
+    title = Text(
+        f"The class: {report['learners']} learners — best official score per exercise, quizzes right at the "
+        f"first attempt; sorted by {report['sort']}{' (descending)' if report['descending'] else ''}",
+        style="bold",
+    )
+    lines = []
     parts = _parts(left, groups, widths, available)
     for number, part in enumerate(parts, 1):
         columns = [*left, *part]
@@ -104,6 +103,7 @@ def render_class(report: dict, out, available: int | None) -> None:
             lines.append(_line(columns, widths, values, lambda _: "dim"))
     if available is None:
         out.width = max(out.width, *(len(line) for line in lines))
+    out.print(title)  # prose: wrapped at the terminal's width
     out.print(Text("\n").join(lines), crop=False, overflow="ignore", no_wrap=True)
     for line in _legend(report):  # prose: wrapped at the terminal's width
         out.print(line)

@@ -50,7 +50,7 @@ def group_tests(tests: list[dict], failing_by_test: dict[str, tuple[set, set]] |
                 "unfilled": 0,
             },
         )
-        group["points"] = round(group["points"] + test["points"], 4)
+        group["points"] += test["points"]
         group["learners"] = max(group["learners"], test["learners"])
         group["cases"].append({**test, "case": case})
         if failing_by_test is not None:
@@ -63,6 +63,7 @@ def group_tests(tests: list[dict], failing_by_test: dict[str, tuple[set, set]] |
     result = []
     for group in groups.values():
         wrong, stub = group.pop("_wrong"), group.pop("_stub")
+        group["points"] = round(group["points"], 4)
         if failing_by_test is not None:
             group["failing"], group["unfilled"] = len(wrong), len(stub - wrong)
         group["failing_share"] = round(group["failing"] / group["learners"], 4) if group["learners"] else 0.0
