@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -10,6 +11,18 @@ from grader.cli.app import main
 from grader.cli.common import Problem, db_option, db_or_fail, exercise_or_fail, json_option
 
 # ---------------------------------------------------------------- report
+
+
+def _write_data(text: str) -> None:
+    """CSV on standard output: exactly as it is into a file or a pipe; on a terminal, without the control
+    characters a learner's name could carry (they would act on the terminal)."""
+    stream = sys.stdout
+    if stream.isatty():
+        from grader.reports.text import terminal_text
+
+        text = terminal_text(text)
+    stream.write(text)
+    stream.flush()
 
 
 @main.command()
@@ -100,7 +113,7 @@ def report(exercise, quiz, student, sort, reverse, limit, basis, as_csv, html_pa
 
         render.print_json(data)
     elif as_csv:
-        click.echo(csv_files.to_csv(data), nl=False)
+        _write_data(csv_files.to_csv(data))
     else:
         terminal.render(data)
 
@@ -201,7 +214,7 @@ def export_csv(file, fmt, db_url):
     database = db_or_fail(db_url, create=False)
     text = csv_files.gradebook_csv(database, fmt)
     if str(file) == "-":
-        click.echo(text, nl=False)
+        _write_data(text)
     else:
         file.write_text(text, encoding="utf-8")
         learners = len(text.splitlines()) - (2 if fmt == "canvas" else 1)
