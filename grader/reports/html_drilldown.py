@@ -15,7 +15,8 @@ def exercise_page(report: dict) -> str:
     groups = report["groups"]
     rows = []
     for group in groups:
-        rows.append((readable(group["test"]), group, ""))
+        single = group["cases"][0]["test"] if len(group["cases"]) == 1 else group["test"]
+        rows.append((readable(single), group, ""))
         if len(group["cases"]) > 1:
             rows.extend((case["case"], case, "case") for case in group["cases"])
     figure = charts.bar_chart(

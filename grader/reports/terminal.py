@@ -79,7 +79,9 @@ def _exercise(report: dict, out) -> None:
     table.add_column("most common mistake", overflow="fold", min_width=40, ratio=1)
     for group in report["groups"]:
         cases = group["cases"]
-        title = group["test"] + (f" ({len(cases)} cases)" if len(cases) > 1 else "")
+        title = group["test"] + (
+            f" ({len(cases)} cases)" if len(cases) > 1 else f" ({cases[0]['case']})" * bool(cases[0]["case"])
+        )
         _test_row(table, title, group, group["function"])
         if len(cases) > 1:
             for case in cases:
