@@ -173,11 +173,16 @@ class SubmissionRecord:
     official: bool
     origin: str
     output: str = ""
-    tests: list[TestRecord] = field(default_factory=list)
+    test_results: list[TestRecord] = field(default_factory=list)
+
+    @property
+    def tests(self) -> int:
+        """How many hidden tests the submission ran."""
+        return len(self.test_results)
 
     @property
     def tests_passed(self) -> int:
-        return sum(t.passed for t in self.tests)
+        return sum(t.passed for t in self.test_results)
 
 
 def student_names(db: Database) -> list[str]:
@@ -220,7 +225,7 @@ def student_history(db: Database, student: str) -> tuple[list[SubmissionRecord],
             .where(Submission.student_id == student_id)
             .order_by(TestRun.submission_id, TestRun.position)
         ):
-            by_id[row.submission_id].tests.append(test_record(row))
+            by_id[row.submission_id].test_results.append(test_record(row))
         answers = [
             AnswerRecord(row.quiz, row.question_id, row.answer, row.correct, row.attempt, row.answered_at)
             for row in session.execute(

@@ -142,19 +142,19 @@ def demo(db_url, student, force):
     from db.learners import student_names
 
     database = db_or_fail(db_url)
-    real = [name for name in student_names(database) if name != student]
-    if real and not force:
-        raise Problem(
-            f"this database holds the work of {len(real)} learner{'s' if len(real) > 1 else ''}; the demo would "
-            "put reference solutions among their grades: choose another --db (e.g. sqlite:////tmp/demo.sqlite3), "
-            "or pass --force"
-        )
     exercises = load_manifest()
     missing = [e.slug for e in exercises if not e.solution_path.exists()]
     if missing:
         raise Problem(
             "this copy of the course has no reference solutions (a learners' copy?); "
             "`grade demo` needs the instructor's copy"
+        )
+    real = [name for name in student_names(database) if name != student]
+    if real and not force:
+        raise Problem(
+            f"this database holds the work of {len(real)} learner{'s' if len(real) > 1 else ''}; the demo would "
+            "put reference solutions among their grades: choose another --db (e.g. sqlite:////tmp/demo.sqlite3), "
+            "or pass --force"
         )
     for exercise in exercises:
         source = exercise.solution_path.read_text()

@@ -125,7 +125,7 @@ def student_report(database, name: str) -> dict:
                 "max_score": round(s.max_score, 4),
                 "status": s.status,
                 "tests_passed": s.tests_passed,
-                "tests": len(s.tests),
+                "tests": s.tests,
                 "message": s.message,
                 "duration": s.duration,
                 "official": s.official,
@@ -142,7 +142,7 @@ def student_report(database, name: str) -> dict:
                         "message": t.message,
                         "diagnosis": {"id": t.diagnosis_id, "text": t.diagnosis_text} if t.diagnosis_id else None,
                     }
-                    for t in s.tests
+                    for t in s.test_results
                 ],
             }
             for s in submissions
