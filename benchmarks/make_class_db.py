@@ -9,7 +9,10 @@ Rows are inserted in big batches with executemany through SQLAlchemy Core, with 
 one transaction per batch of learners.
 
     python benchmarks/make_class_db.py [--out /tmp/class_2000.sqlite3] [--students 2000]
-                                       [--submissions 20] [--seed 6]
+                                       [--submissions 20] [--seed 6] [--url postgresql://...]
+
+Failures carry the messages a class produces: wrong values (in parametrised tests, one row per case,
+with the judge's diagnosis for most of them), wrong shapes, unfilled stubs ("is not implemented yet").
 """
 
 from __future__ import annotations
@@ -71,9 +74,13 @@ def hidden_tests(exercise, rng) -> list[dict]:
         function = functions[k % len(functions)]
         kind, message = KINDS[(k // len(functions)) % len(KINDS)]
         call = f"{function}(x) with x of shape (3, 5)"
+        case = f"[shape{k % 3}-{k % 2}]" if kind == "values" else ""  # a parametrised test: one name per case
         tests.append(
             {
-                "name": f"{function}_{kind}" + (f"_{k}" if k >= 2 * len(KINDS) else ""),
+                "name": f"{function}_{kind}" + (f"_{k}" if k >= 2 * len(KINDS) else "") + case,
+                "misconception": (
+                    f"{exercise.slug}.{function}_reduced_over_the_wrong_axis" if kind == "values" else None
+                ),
                 "function": function,
                 "difficulty": float(rng.normal(0.0, 1.0)),
                 "messages": [
@@ -93,6 +100,15 @@ def hidden_tests(exercise, rng) -> list[dict]:
         test["points"] = share
     tests[-1]["points"] = round(exercise.points - share * (len(tests) - 1), 4)
     return tests
+
+
+def _diagnosis(test: dict, ok: bool, pick: int, diagnosed: bool) -> dict:
+    if ok or pick != 0 or not diagnosed or not test["misconception"]:
+        return {"diagnosis_id": None, "diagnosis_text": None}
+    return {
+        "diagnosis_id": test["misconception"],
+        "diagnosis_text": "the values are right along another axis: the reduction runs over the wrong axis",
+    }
 
 
 def answer_pools(quizzes, keys):
@@ -133,11 +149,13 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=2000)
     parser.add_argument("--submissions", type=int, default=20, help="official submissions per learner and exercise")
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--url", help="an empty database to fill instead, e.g. postgresql://user@host/bench")
     args = parser.parse_args()
 
     out = Path(args.out).resolve()
-    for stale in (out, out.with_name(out.name + "-wal"), out.with_name(out.name + "-shm")):
-        stale.unlink(missing_ok=True)
+    if not args.url:
+        for stale in (out, out.with_name(out.name + "-wal"), out.with_name(out.name + "-shm")):
+            stale.unlink(missing_ok=True)
     started = time.perf_counter()
     rng = np.random.default_rng(args.seed)
     exercises = load_manifest()
@@ -147,10 +165,13 @@ def main() -> None:
     for pool in pools:
         pool["difficulty"] = float(rng.normal(0.0, 1.0))
 
-    database = open_database(f"sqlite:///{out}")
+    database = open_database(args.url or f"sqlite:///{out}")
     engine = database.engine
     engine.dispose()  # new connections skip fsync: a benchmark database can be made again
-    event.listen(engine, "connect", lambda dbapi_connection, _: dbapi_connection.execute("PRAGMA synchronous = OFF"))
+    if database.dialect == "sqlite":
+        event.listen(
+            engine, "connect", lambda dbapi_connection, _: dbapi_connection.execute("PRAGMA synchronous = OFF")
+        )
     counts = {"students": 0, "submissions": 0, "test_results": 0, "quiz_answers": 0}
     submission_id = 0
     n_sub = args.submissions
@@ -171,6 +192,7 @@ def main() -> None:
                 broken = rng.random(n_sub) < 0.03
                 pick = rng.integers(0, 3, size=(n_sub, len(exercise_tests)))
                 pick = np.where(rng.random(pick.shape) < 0.7, 0, pick)  # one message dominates
+                diagnosed = rng.random(pick.shape) < 0.6
                 for k in range(n_sub):
                     submission_id += 1
                     when += timedelta(minutes=int(rng.integers(5, 240)))
@@ -189,6 +211,8 @@ def main() -> None:
                                 "points": t["points"] if ok else 0.0,
                                 "max_points": t["points"],
                                 "message": "" if ok else t["messages"][pick[k, i]],
+                                # the judge's diagnosis of a wrong value, for most learners who make that mistake
+                                **_diagnosis(t, ok, pick[k, i], diagnosed[k, i]),
                             }
                             for i, (t, ok) in enumerate(zip(exercise_tests, passed[k]))
                         ]
@@ -258,9 +282,9 @@ def main() -> None:
         print(f"\r{counts['students']}/{args.students} learners", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     database.dispose()
-    size = out.stat().st_size / 2**20
+    size = out.stat().st_size / 2**20 if not args.url else 0.0
     print(
-        f"{out}: {counts['students']} learners, {counts['submissions']} submissions, "
+        f"{database.shown_url}: {counts['students']} learners, {counts['submissions']} submissions, "
         f"{counts['test_results']} test results, {counts['quiz_answers']} quiz answers, {size:.0f} MB "
         f"in {time.perf_counter() - started:.1f} s"
     )

@@ -77,8 +77,14 @@ class TestRun(Base):
     points: Mapped[float] = mapped_column(Float, nullable=False)
     max_points: Mapped[float] = mapped_column(Float, nullable=False)
     message: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # the misconception the judge recognised in a failure (migration 0003); None when it named none
+    diagnosis_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    diagnosis_text: Mapped[str | None] = mapped_column(Text, nullable=True)
     submission: Mapped[Submission] = relationship(back_populates="tests")
-    __table_args__ = (Index("ix_test_results_submission", "submission_id"),)
+    __table_args__ = (
+        Index("ix_test_results_submission", "submission_id"),
+        Index("ix_test_results_diagnosis", "diagnosis_id", "submission_id"),  # migration 0003
+    )
 
 
 class QuizAnswer(Base):

@@ -1,48 +1,46 @@
-"""Opening the database: URL, engine, SQLite settings for many writers, schema migrations.
+"""Opening the database: engines for SQLite and PostgreSQL, sessions for reading and writing.
 
-Many `grade submit` processes may write one SQLite file at once. Each write
-transaction starts with BEGIN IMMEDIATE, so it takes the write lock up front and
-waits (busy timeout) instead of failing with "database is locked" halfway
-through; WAL mode lets readers go on meanwhile.
+SQLite (the default, one file): many `grade submit` processes may write one file at once. Each write
+transaction starts with BEGIN IMMEDIATE, so it takes the write lock up front and waits (busy timeout)
+instead of failing with "database is locked" halfway through; WAL mode lets readers go on meanwhile.
 
-The schema is versioned with Alembic (db/migrations). Opening a database brings
-it to the newest revision automatically; when it is already there (the usual
-case) a single query says so and Alembic is not even imported.
+PostgreSQL (a class on a server; `pip install 'nn-grade[postgres]'`, URL postgresql://... or
+postgresql+psycopg://...): the server handles concurrency; writes that must not interleave (a
+learner's attempt numbers) lock what they depend on.
+
+Writing commands create the database (and bring its schema up to date, see db.schema); read commands
+open it with create=False and refuse one that does not exist, so a mistyped --db never yields an empty
+report. Every problem is a DatabaseError: one line, the URL masked.
 """
 
 from __future__ import annotations
 
-import os
 from contextlib import contextmanager
-from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import (
-    ArgumentError,
-    NoSuchModuleError,
-    OperationalError,
-    SQLAlchemyError,
-)
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import StaticPool
 
-from grader.course.catalog import COURSE_ROOT
-from grader.course.places import default_database_path
+from db.errors import DatabaseError, MissingDatabase
+from db.schema import HEAD_REVISION, MIGRATIONS, current_revision, ensure_schema
+from db.urls import DEFAULT_URL, database_url, is_default, masked, parse, scrubbed, sqlite_path
 
-DB_DIR = Path(__file__).resolve().parent
-# db/grades.sqlite3 in a writable course checkout, else the user's data folder (never site-packages)
-DEFAULT_URL = f"sqlite:///{default_database_path(COURSE_ROOT)}"
-MIGRATIONS = DB_DIR / "migrations"
-HEAD_REVISION = "0002"  # the newest file in db/migrations/versions; a test keeps them in step
+__all__ = [
+    "DEFAULT_URL",
+    "HEAD_REVISION",
+    "MIGRATIONS",
+    "Database",
+    "DatabaseError",
+    "MissingDatabase",
+    "current_revision",
+    "database_url",
+    "open_database",
+]
+
 BUSY_TIMEOUT_S = 120
-
-
-class DatabaseError(Exception):
-    """A problem the user can fix (a bad URL, a missing folder...); the message says how."""
-
-
-def database_url(url: str | None = None) -> str:
-    return url or os.environ.get("GRADE_DB") or DEFAULT_URL
+CONNECT_TIMEOUT_S = 10
 
 
 def _sqlite_settings(engine: Engine) -> None:
@@ -62,18 +60,34 @@ def _sqlite_settings(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-class Database:
-    """An open, migrated database. `writing()` and `reading()` give sessions."""
+def describe(error: BaseException, url: str | URL) -> str:
+    """What went wrong, in the driver's words, on one line, without SQL or the password."""
+    cause = getattr(error, "orig", None) or error
+    return scrubbed(str(cause), url) or type(cause).__name__
 
-    def __init__(self, engine: Engine):
+
+class Database:
+    """An open, migrated database. `writing()` and `reading()` give sessions.
+
+    A write that the database refuses (a read-only file, a full disk, a lost server) raises
+    DatabaseError naming the database, never a driver traceback with SQL."""
+
+    def __init__(self, engine: Engine, shown_url: str = ""):
         self.engine = engine
+        self.shown_url = shown_url or masked(engine.url)
+        self.dialect = engine.dialect.name
         self._write = sessionmaker(engine, expire_on_commit=False)
         self._read = sessionmaker(engine.execution_options(readonly=True), expire_on_commit=False)
 
     @contextmanager
     def writing(self):
-        with self._write() as session, session.begin():
-            yield session
+        try:
+            with self._write() as session, session.begin():
+                yield session
+        except OperationalError as error:
+            raise DatabaseError(
+                f"could not write to the database {self.shown_url}: {describe(error, self.engine.url)}"
+            ) from None
 
     @contextmanager
     def reading(self):
@@ -84,63 +98,66 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (and create or upgrade) the database at `url`, or raise DatabaseError."""
-    url = database_url(url)
+def _engine(parsed: URL) -> Engine:
+    backend = parsed.get_backend_name()
+    options: dict = {}
+    if backend == "sqlite":
+        options["connect_args"] = {"timeout": BUSY_TIMEOUT_S}
+        if sqlite_path(parsed) is None:
+            options["poolclass"] = StaticPool  # one in-memory database, not one per connection
+    elif backend == "postgresql":
+        options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
+        options["pool_pre_ping"] = True
     try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseError(f"'{url}' is not a database URL; use e.g. sqlite:///path/to/grades.sqlite3") from None
-    is_sqlite = parsed.get_backend_name() == "sqlite"
-    if is_sqlite and parsed.database not in (None, "", ":memory:"):
-        folder = Path(parsed.database).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise DatabaseError(
-                f"the folder {folder} of the database {url} does not exist; create it or choose another --db"
-            )
-    try:
-        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S} if is_sqlite else {})
+        engine = create_engine(parsed, **options)
     except NoSuchModuleError:
         raise DatabaseError(
-            f"'{parsed.get_backend_name()}' is not a database this installation can use; "
-            "use a sqlite:/// URL or install the driver"
+            f"'{backend}' is not a database this installation can use; use a sqlite:/// or postgresql:// URL"
         ) from None
-    except (ArgumentError, ImportError) as error:
-        raise DatabaseError(f"cannot use the database {url}: {error}") from None
-    if is_sqlite:
+    except ImportError:
+        hint = "pip install 'nn-grade[postgres]'" if backend == "postgresql" else "install the driver"
+        raise DatabaseError(f"the driver for {masked(parsed)} is not installed: {hint}") from None
+    except (ArgumentError, TypeError) as error:
+        raise DatabaseError(f"cannot use the database {masked(parsed)}: {describe(error, parsed)}") from None
+    if backend == "sqlite":
         _sqlite_settings(engine)
-    database = Database(engine)
+    return engine
+
+
+def open_database(url: str | None = None, *, create: bool = True, migrate: bool = True) -> Database:
+    """Open the database at `url` (else $GRADE_DB, else the course's SQLite file), or raise DatabaseError.
+
+    create=True (writing commands): a new database is created and given the schema. create=False
+    (read commands): a database that does not exist or holds no gradebook is refused with
+    MissingDatabase; only the course's default file, when nothing was recorded yet, opens as an
+    empty gradebook in memory (a new learner's `grade status`), and no file is created.
+    """
+    text = database_url(url)
+    parsed = parse(text)
+    shown = masked(parsed)
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(parsed)
+        if path is not None and not path.parent.is_dir():
+            raise DatabaseError(
+                f"the folder {path.parent} of the database {shown} does not exist; create it or choose another --db"
+            )
+        if path is not None and not create and not path.exists():
+            if is_default(url):
+                parsed = parse("sqlite://")
+                create = True
+            else:
+                raise MissingDatabase(
+                    f"there is no database at {path}: check --db or $GRADE_DB (read commands never create "
+                    "one; `grade submit` does)"
+                )
+    engine = _engine(parsed)
     if migrate:
         try:
-            ensure_schema(engine)
-        except OperationalError as error:
+            ensure_schema(engine, create=create, shown_url=shown)
+        except DatabaseError:
             engine.dispose()
-            raise DatabaseError(f"cannot open the database {url}: {error.orig}") from None
-        except SQLAlchemyError as error:
+            raise
+        except (DBAPIError, SQLAlchemyError) as error:
             engine.dispose()
-            raise DatabaseError(f"cannot open the database {url}: {error}") from None
-    return database
-
-
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect().execution_options(readonly=True) as connection:
-        try:
-            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except OperationalError:
-            return None
-        except SQLAlchemyError:
-            return None
-
-
-def ensure_schema(engine: Engine) -> None:
-    """Bring the schema to HEAD_REVISION; a no-op costing one query when it is there already."""
-    if current_revision(engine) == HEAD_REVISION:
-        return
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:  # BEGIN IMMEDIATE on SQLite: one migrator at a time
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+            raise DatabaseError(f"cannot open the database {shown}: {describe(error, parsed)}") from None
+    return Database(engine, shown)

@@ -34,3 +34,26 @@ def cli(db_url):
 def fast(slug: str, **limits):
     """The exercise with tighter limits, so tests of hostile code stay quick."""
     return dataclasses.replace(get_exercise(slug), **limits)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for this test session (tests/postgres_server.py); `.new_database()` gives
+    a fresh database's URL. Skipped where PostgreSQL or psycopg is not installed, except in CI."""
+    import os
+
+    from postgres_server import PostgresServer, find_bindir
+
+    bindir = find_bindir()
+    missing = "PostgreSQL (initdb, pg_ctl)" if bindir is None else None
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        missing = "psycopg (pip install 'nn-grade[postgres]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing} is not installed; .ci/run installs it")
+        pytest.skip(f"{missing} is not installed")
+    server = PostgresServer(bindir).start()
+    yield server
+    server.stop()

@@ -92,7 +92,10 @@ def test_usage_errors_are_one_line_exit_2_and_write_nothing(cli, db_url, tmp_pat
     assert bad.exit_code == 2 and "is not a database URL" in bad.output, bad.output
 
 
-def test_status_shows_the_course_in_order_and_what_to_do_next(cli):
+def test_status_shows_the_course_in_order_and_what_to_do_next(cli, db_url):
+    from db.session import open_database
+
+    open_database(db_url)  # the class's database exists; dora has recorded nothing in it yet
     result = cli("status", "--student", "dora")
     assert result.exit_code == 0, result.output
     positions = [result.output.index(e.slug) for e in load_manifest()]

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from db import queries  # noqa: E402
+from db import learners  # noqa: E402
 from db.session import open_database  # noqa: E402
 from grader.cli import main  # noqa: E402
 from grader.course.answers import format_answer  # noqa: E402
@@ -67,7 +67,7 @@ def answers(db_url):
     def fetch(student=STUDENT, quiz=None):
         database = open_database(db_url)
         try:
-            return queries.quiz_answers(database, student, quiz)
+            return learners.quiz_answers(database, student, quiz)
         finally:
             database.dispose()
 

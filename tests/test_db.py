@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from db import queries
+from db import learners, recording
 from db.models import Base
 from db.session import HEAD_REVISION, MIGRATIONS, open_database
 from grader.course.catalog import COURSE_ROOT
@@ -54,13 +54,13 @@ def test_models_match_the_migrated_schema(db_url):
 
 def test_record_and_read_back(db_url):
     database = open_database(db_url)
-    first = queries.record_submission(database, _result(score=3.0), "source one")
-    second = queries.record_submission(database, _result(score=5.0), "source two")
+    first = recording.record_submission(database, _result(score=3.0), "source one")
+    second = recording.record_submission(database, _result(score=5.0), "source two")
     assert second == first + 1
-    progress = queries.progress(database, "ada")["neurons"]
+    progress = learners.progress(database, "ada")["neurons"]
     assert (progress.best_score, progress.attempts, progress.max_score) == (5.0, 2, 12.0)
-    assert queries.already_graded(database, "ada", "neurons", queries.source_hash("source one"))
-    assert not queries.already_graded(database, "ada", "neurons", queries.source_hash("other"))
+    assert recording.already_graded(database, "ada", "neurons", recording.source_hash("source one"))
+    assert not recording.already_graded(database, "ada", "neurons", recording.source_hash("other"))
     rows = (
         sqlite3.connect(db_url.removeprefix("sqlite:///"))
         .execute("SELECT name, passed, message FROM test_results ORDER BY id")
@@ -86,7 +86,7 @@ def test_upgrading_from_the_first_revision_keeps_the_data(tmp_path):
             " 'submit', '', '{}')"
         )
     database = open_database(url)  # upgrades to the newest revision
-    assert queries.progress(database, "old")["neurons"].best_score == 7
+    assert learners.progress(database, "old")["neurons"].best_score == 7
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
 
@@ -94,8 +94,8 @@ def test_upgrading_from_the_first_revision_keeps_the_data(tmp_path):
 def _write_many(url: str, writer: int, count: int) -> None:
     database = open_database(url)
     for i in range(count):
-        queries.record_submission(database, _result(student=f"s{writer % 3}", score=float(i)), f"w{writer}-{i}")
-        queries.record_quiz_answer(database, f"s{writer % 3}", "neurons", "neurons.1", "a", True)
+        recording.record_submission(database, _result(student=f"s{writer % 3}", score=float(i)), f"w{writer}-{i}")
+        recording.record_quiz_answer(database, f"s{writer % 3}", "neurons", "neurons.1", "a", True)
 
 
 def test_many_writers_at_once_are_all_recorded(db_url):
@@ -108,8 +108,8 @@ def test_many_writers_at_once_are_all_recorded(db_url):
         process.join(120)
         assert process.exitcode == 0
     database = open_database(db_url)
-    assert queries.count_submissions(database) == 8 * 15
-    answers = sum(p.answers for s in ("s0", "s1", "s2") for p in queries.quiz_progress(database, s).values())
+    assert recording.count_submissions(database) == 8 * 15
+    answers = sum(p.answers for s in ("s0", "s1", "s2") for p in learners.quiz_progress(database, s).values())
     assert answers == 8 * 15
 
 
@@ -131,4 +131,4 @@ def test_concurrent_grade_submit_processes_are_all_recorded(db_url, tmp_path):
     for process, (out, err) in zip(processes, outputs):
         assert process.returncode == 0, out + err
         assert "database is locked" not in err
-    assert queries.count_submissions(open_database(db_url)) == 6
+    assert recording.count_submissions(open_database(db_url)) == 6

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from db import queries
+from db import learners, recording
 from db.session import open_database
 from grader.course.catalog import get_exercise
 from grader.engine.fallback import children_of as _children_of
@@ -120,9 +120,9 @@ def test_autograde_mixed_class_scores_records_and_skips(cli, class_folder, db_ur
 
     # the database holds every graded file exactly as `grade submit` would record it
     database = open_database(db_url)
-    assert queries.count_submissions(database) == 7
+    assert recording.count_submissions(database) == 7
     for (student, slug), cell in got.items():
-        history = queries.student_history(database, student)
+        history = learners.student_history(database, student)
         rows = [s for s in history[0] if s.exercise == slug] if history else []
         if cell["outcome"] != "graded":
             assert rows == [], (student, slug)
@@ -152,14 +152,14 @@ def test_autograde_mixed_class_scores_records_and_skips(cli, class_folder, db_ur
             ._mapping
         )
     assert stored["source"] == buggy_neurons()
-    assert stored["source_sha256"] == queries.source_hash(buggy_neurons())
+    assert stored["source_sha256"] == recording.source_hash(buggy_neurons())
 
     # the terminal summary: learners x exercises with score / missing
     again = cli("autograde", str(class_folder), "--exercise", "neurons", "--exercise", "activations")
     assert again.exit_code == 0, again.output
     assert "=12" in again.output and "=22" in again.output and "—" in again.output, again.output
     assert "skipped 7 already graded" in again.output and "3 missing" in again.output, again.output
-    assert queries.count_submissions(database) == 7, "a re-run must not grade the same files again"
+    assert recording.count_submissions(database) == 7, "a re-run must not grade the same files again"
 
     # a changed file is graded again; --force grades everything again
     (class_folder / "bob" / "neurons.py").write_text(NEURONS.solution_path.read_text())
@@ -168,7 +168,7 @@ def test_autograde_mixed_class_scores_records_and_skips(cli, class_folder, db_ur
     assert report["counts"] == {"graded": 1, "skipped": 6, "missing": 3}, report
     assert cells(report)[("bob", "neurons")]["score"] == 12.0
     result, report = run(cli, class_folder, "--force")
-    assert report["counts"] == {"graded": 7, "missing": 3} and queries.count_submissions(database) == 15, report
+    assert report["counts"] == {"graded": 7, "missing": 3} and recording.count_submissions(database) == 15, report
 
 
 def test_autograde_usage_errors_are_one_line(cli, tmp_path):
@@ -223,5 +223,5 @@ def test_a_pool_process_that_dies_costs_only_its_own_submission(tmp_path, db_url
     assert outcomes == {"victim": ("crashed", None), "ann": ("graded", 12.0), "ben": ("graded", 12.0)}, outcomes
     victim = next(item for item in done.items if item.student == "victim")
     assert "ended unexpectedly" in victim.message, victim.message
-    assert queries.count_submissions(database) == 2  # a crash is not a grade: the next run tries again
+    assert recording.count_submissions(database) == 2  # a crash is not a grade: the next run tries again
     assert _children_of(os.getpid()) - before == set(), "a process of the batch is still running"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from db import queries
+from db import learners
 from db.session import open_database
 from grader.course.catalog import COURSE_ROOT, load_manifest
 from grader.course.quizbank import load_keys
@@ -153,10 +153,10 @@ def test_release_submit_is_a_practice_run_recorded_unofficial(release, tmp_path)
     assert result["official"] is False, result
     assert result["tests"] and result["score"] == result["max_score"], result  # the visible examples pass
     database = open_database(db_url)
-    submissions, _ = queries.student_history(database, "lea")
+    submissions, _ = learners.student_history(database, "lea")
     assert [(s.exercise, s.official, s.origin) for s in submissions] == [("neurons", False, "practice")] * 2
     # an instructor's report counts official work only
-    assert queries.progress(database, "lea", official_only=True) == {}
+    assert learners.progress(database, "lea", official_only=True) == {}
     demo = run_release_grade(release, "demo", "--db", db_url)
     assert demo.returncode == 2 and "instructor's copy" in demo.stderr + demo.stdout
     # the practice scores add up: every visible example passed is complete in `grade status` too

@@ -13,6 +13,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+from db.session import open_database
 from grader.cli import main
 from grader.course.catalog import COURSE_ROOT, get_exercise
 from grader.course.notebooks import notebook_text
@@ -60,6 +61,7 @@ def test_bad_learner_names_are_refused_with_one_line(tmp_path, name):
 
 def test_good_names_pass(tmp_path):
     url = f"sqlite:///{tmp_path / 'grades.sqlite3'}"
+    open_database(url).dispose()  # read commands open an existing gradebook only
     for name in ("alice", "Zoë Müller-Łukasiewicz", "李雷", "x" * 100):
         result = invoke("status", "--db", url, "--student", name, "--json")
         assert result.exit_code == 0, result.output

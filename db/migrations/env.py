@@ -5,7 +5,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from db.models import Base
-from db.session import database_url
+from db.urls import database_url
 
 config = context.config
 connection = config.attributes.get("connection")

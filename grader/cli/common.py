@@ -23,10 +23,11 @@ def exercise_or_fail(slug: str):
     return get_exercise(slug)  # UnknownExercise is a UsageProblem: one line, exit 2
 
 
-def db_or_fail(url):
+def db_or_fail(url, create: bool = True):
+    """The database at `url`; create=False for read commands: a database that does not exist is refused."""
     from grader.service.submit import open_db
 
-    return open_db(url)
+    return open_db(url, create=create)
 
 
 def check_student_option(_context, _parameter, value):

@@ -19,6 +19,7 @@ from grader.cli.common import (
 )
 from grader.course import submissions
 from grader.course.catalog import has_hidden_tests, load_manifest
+from grader.errors import UsageProblem
 from grader.render import terminal as render
 from grader.service import progress
 from grader.service import submit as service
@@ -51,11 +52,13 @@ def submit(slug, file_path, verbose, student, db_url, as_json):
     source = submissions.read_source(path, exercise)
     practice = not has_hidden_tests()  # a learners' copy: visible examples only, never an official grade
     recorder = service.Recorder(db_url)  # opens the database while the submission is graded
+    not_recorded = ""
     try:
-        if practice:
-            result = recorder.record(service.practice(exercise, source, student), source, origin="practice")
-        else:
-            result = recorder.record(service.grade(exercise, source, student), source)
+        result = service.practice(exercise, source, student) if practice else service.grade(exercise, source, student)
+        try:
+            result = recorder.record(result, source, origin="practice" if practice else "submit")
+        except UsageProblem as problem:  # the feedback is shown all the same, then this line
+            not_recorded = str(problem)
     finally:
         recorder.close()
     if as_json:
@@ -66,6 +69,8 @@ def submit(slug, file_path, verbose, student, db_url, as_json):
             if not result.tests:
                 click.echo(f"There are no visible examples for {exercise.slug} in this copy: nothing was checked.")
         render.submission(result, exercise, verbose=verbose)
+    if not_recorded:
+        raise Problem(f"this result was NOT recorded: {not_recorded}")
     sys.exit(0 if result.status == "passed" or (practice and not result.tests) else 1)
 
 
@@ -82,7 +87,7 @@ def status(student, db_url, as_json):
       grade status --student alice --json
     """
     student = student or submissions.default_student()
-    report = progress.status_report(db_or_fail(db_url), student)
+    report = progress.status_report(db_or_fail(db_url, create=False), student)
     if as_json:
         render.print_json(report)
     else:
@@ -159,7 +164,8 @@ def _no_such_name(name: str) -> str:
     callback=check_student_option,
     help="The name the demo submissions go under.",
 )
-def demo(db_url, student):
+@click.option("--force", is_flag=True, help="Write into a database that already holds real learners' work.")
+def demo(db_url, student, force):
     """Grade every reference solution as a demo student, then show the status.
 
     Shows the whole pipeline working on this machine (instructor copy only).
@@ -168,6 +174,8 @@ def demo(db_url, student):
     Example:
       grade demo --db sqlite:////tmp/demo.sqlite3
     """
+    from db.learners import student_names
+
     database = db_or_fail(db_url)
     exercises = load_manifest()
     missing = [e.slug for e in exercises if not e.solution_path.exists()]
@@ -175,6 +183,13 @@ def demo(db_url, student):
         raise Problem(
             "this copy of the course has no reference solutions (a learners' copy?); "
             "`grade demo` needs the instructor's copy"
+        )
+    real = [name for name in student_names(database) if name != student]
+    if real and not force:
+        raise Problem(
+            f"this database holds the work of {len(real)} learner{'s' if len(real) > 1 else ''}; the demo would "
+            "put reference solutions among their grades: choose another --db (e.g. sqlite:////tmp/demo.sqlite3), "
+            "or pass --force"
         )
     for exercise in exercises:
         source = exercise.solution_path.read_text()

@@ -55,7 +55,7 @@ def quiz_command(chapter, answers, student, db_url, as_json):
     if chapter is None:
         if answers:
             raise UsageProblem("--answer needs the quiz: `grade quiz CHAPTER --answer Q_ID=VALUE`")
-        report = engine.listing(bank, engine.scores(db_or_fail(db_url), student, bank), student)
+        report = engine.listing(bank, engine.scores(db_or_fail(db_url, create=False), student, bank), student)
         if as_json:
             render.print_json(report)
         else:

@@ -176,7 +176,7 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
             except ImportError as error:  # e.g. notebook support missing from this installation
                 item.outcome, item.message = "unreadable", f"{path.name} cannot be read here: {error}"
                 continue
-            from db.queries import source_hash
+            from db.recording import source_hash
 
             item.sha256 = source_hash(item.source)
     return Batch(folder, students, [e.slug for e in exercises], items, ignored)
@@ -185,13 +185,13 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
 def skip_already_graded(batch: Batch, database) -> Batch:
     """Mark as "skipped" every pending file whose exact source is already graded (officially) for that
     learner and exercise; one query per exercise and 500 files."""
-    from db import queries
+    from db import recording
 
     wanted: dict[str, set[str]] = {}
     for item in batch.items:
         if item.outcome == "pending":
             wanted.setdefault(item.exercise, set()).add(item.sha256)
-    graded = queries.graded_sources(database, wanted)
+    graded = recording.graded_sources(database, wanted)
     for item in batch.items:
         score = graded.get((item.student, item.exercise, item.sha256))
         if item.outcome == "pending" and score is not None:

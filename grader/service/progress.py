@@ -21,11 +21,11 @@ def status_report(database, student: str) -> dict:
     In the learners' copy (no hidden tests) every attempt is a practice run of the visible examples,
     scored out of their number: the rows count those, so that passing every example reads as
     complete here just as it does in `grade submit`."""
-    from db import queries
+    from db import learners
     from grader.course.catalog import has_hidden_tests, load_manifest
 
     practice = not has_hidden_tests()
-    done = queries.progress(database, student)
+    done = learners.progress(database, student)
     rows = []
     for exercise in load_manifest():
         progress = done.get(exercise.slug)

@@ -8,7 +8,7 @@ instructor scores them later. An instructor's copy judges such stored answers
 with its keys when it computes scores, so nothing has to be entered twice.
 
 Errors a user can cause raise `service.UsageProblem` with one line saying what
-is wrong and how to fix it. No click here; the database only through db.queries.
+is wrong and how to fix it. No click here; the database only through the db package.
 """
 
 from __future__ import annotations
@@ -171,9 +171,9 @@ class Answered:
 
 
 def record(database, student: str, verdict: Verdict) -> Answered:
-    from db import queries
+    from db import recording
 
-    attempt = queries.record_quiz_answer(
+    attempt = recording.record_quiz_answer(
         database, student, verdict.question.quiz, verdict.question.id, verdict.answer, verdict.correct
     )
     return Answered(verdict, attempt)
@@ -205,9 +205,9 @@ def _first_right(bank: Bank, question: Question, stored) -> bool:
 
 def scores(database, student: str, bank: Bank) -> dict[str, QuizScore]:
     """Every quiz's score for one student, by quiz id (quizzes never answered score 0)."""
-    from db import queries
+    from db import learners
 
-    rows = queries.quiz_answers(database, student)
+    rows = learners.quiz_answers(database, student)
     result = {}
     for quiz in bank.quizzes:
         questions = {question.id: question for question in quiz.questions}

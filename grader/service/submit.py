@@ -50,9 +50,9 @@ def practice(exercise: Exercise, source: str, student: str) -> RunResult:
 
 
 def record(database, result: RunResult, source: str, origin: str = "submit") -> RunResult:
-    from db import queries
+    from db import recording
 
-    result.submission_id = queries.record_submission(database, result, source, origin=origin)
+    result.submission_id = recording.record_submission(database, result, source, origin=origin)
     return result
 
 
@@ -144,6 +144,8 @@ def _recorder_child(url, from_parent_fd: int, to_parent_fd: int):
             try:
                 result = record(database, RunResult.from_dict(request["result"]), request["source"], request["origin"])
                 to_parent.write(json.dumps({"ok": True, "id": result.submission_id}) + "\n")
+            except UsageProblem as problem:  # the database refused the write: one line, URL masked
+                to_parent.write(json.dumps({"ok": False, "error": str(problem)}) + "\n")
             except Exception as error:  # noqa: BLE001 - reported to the parent, which exits 2
                 to_parent.write(json.dumps({"ok": False, "error": f"could not record the result: {error}"}) + "\n")
     except BaseException:  # noqa: BLE001 - a child must never return into the parent's code
@@ -152,10 +154,9 @@ def _recorder_child(url, from_parent_fd: int, to_parent_fd: int):
         os._exit(code)
 
 
-def open_db(url: str | None):
-    from db.session import DatabaseError, open_database
+def open_db(url: str | None, create: bool = True):
+    """Open the database (a DatabaseError is a UsageProblem: one line, the URL masked); create=False for
+    read commands, which refuse a database that does not exist."""
+    from db.session import open_database
 
-    try:
-        return open_database(url)
-    except DatabaseError as problem:
-        raise UsageProblem(str(problem)) from None
+    return open_database(url, create=create)
