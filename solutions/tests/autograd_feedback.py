@@ -136,8 +136,9 @@ def exception_message(error, describe: str, what: str, program) -> str | None:
         return text
     during = _BACKWARD.match(rest)
     if during:
-        where, detail = _function_text(during.group(1)), during.group(2)
-        text = f"[{what}]: the expression was built; then out.backward() raised {error.type_name} in {where}: {detail}"
+        call = f"{names[-1]}.backward()"
+        where, detail = _function_text(during.group(1)).replace("out.backward()", call), during.group(2)
+        text = f"[{what}]: the expression was built; then {call} raised {error.type_name} in {where}: {detail}"
         if error.type_name == "RecursionError" and len(program) > DEEP_PROGRAM:
             text += (
                 " — this graph is deeper than Python's recursion limit allows a recursive walk to go: "
