@@ -260,6 +260,11 @@ class Value:
         3. Walk the order in reverse (output first) and call each node's
            `_backward`, which adds into its children's grads.
 
+        backward() only ever adds into grads; it never sets them back to 0.
+        Clearing them is the caller's job (torch's optimizer.zero_grad()), so
+        gradients accumulate over calls, as in torch: for out = a * b, calling
+        out.backward() twice leaves a.grad at 2·b.
+
         >>> x = Value(3.0)
         >>> y = x * x + x          # dy/dx = 2x + 1 = 7
         >>> y.backward()

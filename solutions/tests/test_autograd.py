@@ -23,126 +23,104 @@ Mistakes these tests are built to catch (each loses points):
 - relu with derivative 1 at exactly 0, or computing max(0, x) wrongly.
 - an operation changing its operand's data instead of building a new Value.
 - a recursive topological sort that cannot handle a graph 500 nodes deep.
+- a backward() that resets every grad to 0 before it starts: grads must accumulate over
+  backward() calls, as in torch (checked on graphs whose output is computed from leaves).
+Messages name the node, the operation and the pass: an exception while building node k or
+inside a function of the learner's file during backward(), a data value wrong right after its
+operation or changed later by another one, a grad that nothing reached, that holds only part
+of its uses' contributions or one of them twice (solutions/tests/autograd_feedback.py).
 A correct solution gets everything however it is written: division directly or as
 x * y**-1, subtraction directly or as x + (-y), data stored as float or numpy scalar, the
 sort iterative or recursive (if it handles 500 levels).
 """
 
+import functools
 import random
 
-import numpy as np
-
+from grader.engine.failures import LearnerError, LearnerException, LearnerTimeout
 from grader.engine.testkit import ATOL64, RTOL64, Feedback, grades
 from solutions import autograd as ref
 from solutions.drivers import autograd as drv
-
-_BINARY_OPS = ("add", "sub", "mul", "div")
-_SYMBOLS = {}
-for _op, _symbol in zip(_BINARY_OPS, "+-*/"):
-    _SYMBOLS.update({_op: _symbol, _op + "c": _symbol, "r" + _op: _symbol})
-
-
-# -- describing programs in messages -------------------------------------------
-
-
-def node_names(program):
-    names, leaves = [], 0
-    for k, (op, *_) in enumerate(program):
-        if op == "leaf":
-            names.append("abcdefgh"[leaves] if leaves < 8 else f"x{leaves}")
-            leaves += 1
-        else:
-            names.append(f"n{k}")
-    if program[-1][0] != "leaf" and len(program) > 1:
-        names[-1] = "out"
-    return names
-
-
-def definition(program, k, names):
-    op, *args = program[k]
-    if op == "leaf":
-        return f"{names[k]} = Value({args[0]!r})"
-    if op in _BINARY_OPS:
-        text = f"{names[args[0]]} {_SYMBOLS[op]} {names[args[1]]}"
-    elif op.endswith("c"):
-        text = f"{names[args[0]]} {_SYMBOLS[op]} {args[1]!r}"
-    elif op.startswith("r") and op != "relu":
-        text = f"{args[0]!r} {_SYMBOLS[op]} {names[args[1]]}"
-    elif op == "pow":
-        text = f"{names[args[0]]} ** {args[1]!r}"
-    elif op == "neg":
-        text = f"-{names[args[0]]}"
-    else:
-        text = f"{names[args[0]]}.{op}()"
-    return f"{names[k]} = {text}"
-
-
-def inputs_of(instruction):
-    op, *args = instruction
-    if op == "leaf":
-        return []
-    if op in _BINARY_OPS:
-        return args[:2]
-    return [args[1]] if op.startswith("r") and op != "relu" else [args[0]]
-
-
-def users(program, k, names, limit=3):
-    found = [definition(program, j, names) for j in range(k + 1, len(program)) if k in inputs_of(program[j])]
-    return "; ".join(found[:limit]) + ("; ..." if len(found) > limit else "")
-
-
-def listing(program):
-    names = node_names(program)
-    return "; ".join(definition(program, k, names) for k in range(len(program)))
-
+from solutions.tests.autograd_feedback import (
+    close,
+    data_message,
+    exception_message,
+    grad_message,
+    listing,
+    node_names,
+)
 
 # -- the check every test uses -------------------------------------------------
 
 
-def _close(got, want, rtol, atol):
-    return isinstance(got, float) and bool(np.isclose(got, want, rtol=rtol, atol=atol))
+def drive(learner, program, what, *, backward=True, repeat=1, timeout=None):
+    """The learner's run of `program`; an exception is retold with the pass and the operation.
+
+    The driver first reports a failure as plain facts (which pass, which node, which exception
+    type: what the diagnosis compares with wrong versions of the reference); only then is the
+    program run again to let the exception itself, with the learner's line, through.
+    """
+    describe = f"the expression [{what}]" if backward else f"building the expression [{what}]"
+    kwargs = dict(program=program, backward=backward, repeat=repeat, _timeout=timeout, _describe=describe)
+    got = learner.drive("run_program", **kwargs)
+    if "failed" not in got:
+        return got
+    try:
+        learner.drive("run_program", errors="raise", **kwargs)
+    except LearnerException as error:
+        located = exception_message(error, describe, what, program)
+        if located is None:
+            raise
+        raise Feedback(located) from None
+    raise Feedback(
+        f"[{what}]: {'building the expression' if got['failed'] == 'build' else 'out.backward()'} raised "
+        f"{got['type']} once, and not when it was run again: does your Value depend on something outside it?"
+    )
+
+
+def check_data(got, want, program, what, backward, rtol=RTOL64, atol=ATOL64):
+    names = node_names(program)
+    for k, (g, w) in enumerate(zip(got["data"], want["data"])):
+        if isinstance(g, str):
+            raise Feedback(f"[{what}]: {names[k]}.data is {g}; data should be a number")
+        if not close(g, w, rtol, atol):
+            raise Feedback(data_message(program, names, k, got, backward, what))
+
+
+def check_grads_start_at_zero(got, program, what):
+    names = node_names(program)
+    for k, g in enumerate(got["grad_before"]):
+        if g != 0.0:
+            raise Feedback(
+                f"[{what}]: once the expression is built, before backward() is called, {names[k]}.grad is "
+                f"{'not 0.0' if isinstance(g, float) else g}: every new Value's grad starts at 0.0, and "
+                "backward() adds into it"
+            )
 
 
 def check_program(learner, program, what=None, *, backward=True, rtol=RTOL64, atol=ATOL64, timeout=None):
     """Build `program` with the learner's Value, compare every node's data, then every grad."""
     what = what or listing(program)
-    call = "built (backward() not called yet)" if not backward else "built, then out.backward()"
-    got = learner.drive(
-        "run_program", program=program, backward=backward, _timeout=timeout, _describe=f"the expression [{what}] {call}"
-    )
+    got = drive(learner, program, what, backward=backward, timeout=timeout)
     want = drv.run_program(ref, program, backward=backward)
+    check_data(got, want, program, what, backward, rtol, atol)
     names = node_names(program)
-    for k, (g, w) in enumerate(zip(got["data"], want["data"])):
-        if isinstance(g, str):
-            raise Feedback(f"[{what}]: {names[k]}.data is {g}; data should be a number")
-        if not _close(g, w, rtol, atol):
-            raise Feedback(
-                f"[{what}]: the value {names[k]}.data is wrong (check the forward computation of "
-                f"'{definition(program, k, names)}')"
-            )
+    if backward:
+        check_grads_start_at_zero(got, program, what)
     # Walk back from the output: the first wrong grad points at the culprit's users.
     for k in reversed(range(len(program))):
         g, w = got["grad"][k], want["grad"][k]
         if isinstance(g, str):
+            when = "after out.backward()" if backward else "before backward() is called"
             raise Feedback(
-                f"[{what}] {call}: {names[k]}.grad is {g}; grad should be a number (0.0 until backward() fills it in)"
+                f"[{what}] {when}: {names[k]}.grad is {g}; grad should be a number (0.0 until backward() fills it in)"
             )
-        if not _close(g, w, rtol, atol):
+        if not close(g, w, rtol, atol):
             if not backward:
                 raise Feedback(
                     f"[{what}]: before backward() is called, every grad should be 0.0, but {names[k]}.grad is not"
                 )
-            if k == len(program) - 1:
-                raise Feedback(
-                    f"[{what}]: after out.backward(), out.grad is wrong: backward() should set "
-                    "the output's own gradient to 1"
-                )
-            raise Feedback(
-                f"[{what}]: after out.backward(), {names[k]}.grad is wrong while the grads of the "
-                f"nodes computed after it are right: look at the _backward of the operation(s) that "
-                f"use {names[k]} ({users(program, k, names)}), and at the order in which backward() "
-                "visits the nodes"
-            )
+            raise Feedback(grad_message(program, names, k, g, w, what))
 
 
 def leaf(x):
@@ -276,7 +254,7 @@ def random_program(rng, n_leaves, n_ops):
             or (op == "relu" and abs(x) < 1e-6)
         ):
             continue
-        if op in _BINARY_OPS:
+        if op in ("add", "sub", "mul", "div"):
             instruction = [op, i, j]
         elif op in ("radd", "rsub", "rmul", "rdiv"):
             instruction = [op, c, i]
@@ -308,6 +286,13 @@ def deep_program(levels=249):
 
 
 DEEP = deep_program()
+# Output computed directly from leaves: a second backward() doubles the leaves' grads, as in torch.
+# a * a first: there a backward() that clears the grads and a _backward that assigns (=) differ.
+TWICE = [
+    [leaf(0.7), ["mul", 0, 0]],
+    [leaf(1.5), leaf(-2.0), ["mul", 0, 1]],
+    [leaf(0.4), ["tanh", 0]],
+]
 
 
 def all_programs():
@@ -330,10 +315,34 @@ def all_programs():
     return named + [[leaf(2.0)]]
 
 
+# Every small program, run on the learner's Value once a test has failed, for the diagnosis only: a
+# wrong version of the reference names the mistake only if it also behaves like the learner's Value
+# on all of these (an order bug and a broken operation can look alike on the one failing program).
+PROBE = [*ADD, *MUL, *SUB_NEG, *DIV, *POW, *LEFT, *TANH, *EXP_LOG, *RELU, *REUSE.values(), *TOPO.values()]
+
+
+def probed(test):
+    """After a failed check, show the diagnosis the learner's Value on PROBE; grading is unchanged."""
+
+    @functools.wraps(test)
+    def run(learner, **params):
+        try:
+            test(learner, **params)
+        except Feedback:
+            try:
+                learner.drive("run_programs", programs=PROBE, _timeout=2, _describe="the small test expressions")
+            except LearnerError:
+                pass  # the probe only adds context; what failed is already said
+            raise
+
+    return run
+
+
 # -- tests -------------------------------------------------------------------------
 
 
-@grades("Value", points=1)
+@grades("Value", points=0.5)
+@probed
 def test_new_values_hold_data_and_zero_grad(learner):
     check_program(learner, [leaf(2.0)], "a = Value(2.0)", backward=False)
     check_program(learner, [leaf(3)], "a = Value(3), an int", backward=False)
@@ -341,67 +350,78 @@ def test_new_values_hold_data_and_zero_grad(learner):
     check_program(learner, [leaf(-1.5)], "a = Value(-1.5); a.backward() (a lone leaf)")
 
 
-@grades("Value", points=1)
+@grades("Value", points=0.5)
+@probed
 def test_add(learner):
     for program in ADD:
         check_program(learner, program)
 
 
 @grades("Value", points=1)
+@probed
 def test_mul(learner):
     for program in MUL:
         check_program(learner, program)
 
 
 @grades("Value", points=1)
+@probed
 def test_sub_and_neg(learner):
     for program in SUB_NEG:
         check_program(learner, program)
 
 
 @grades("Value", points=1)
+@probed
 def test_div(learner):
     for program in DIV:
         check_program(learner, program)
 
 
 @grades("Value", points=1)
+@probed
 def test_pow_int_and_float_exponents(learner):
     for program in POW:
         check_program(learner, program)
 
 
 @grades("Value", points=1)
+@probed
 def test_numbers_on_the_left(learner):
     for program in LEFT:
         check_program(learner, program, f"a plain number on the left: {listing(program)}")
 
 
 @grades("Value", points=1)
+@probed
 def test_tanh(learner):
     for program in TANH:
         check_program(learner, program)
 
 
 @grades("Value", points=1)
+@probed
 def test_exp_and_log(learner):
     for program in EXP_LOG:
         check_program(learner, program)
 
 
 @grades("Value", points=1)
+@probed
 def test_relu(learner):
     for program in RELU:
         check_program(learner, program)
 
 
 @grades("Value", points=1.5)
+@probed
 def test_nodes_used_more_than_once_accumulate(learner):
     for text, program in REUSE.items():
         check_program(learner, program, f"{text}: {listing(program)}")
 
 
 @grades("Value", points=1.5)
+@probed
 def test_topological_order(learner):
     for text, program in TOPO.items():
         what = f"{text}: {listing(program)}" if len(program) < 10 else f"{text} (x <- tanh(x) + x * 0.5, 6 times)"
@@ -409,6 +429,7 @@ def test_topological_order(learner):
 
 
 @grades("Value", points=1)
+@probed
 def test_random_expressions(learner):
     for k, program in enumerate(RANDOM, 1):
         check_program(
@@ -417,7 +438,48 @@ def test_random_expressions(learner):
 
 
 @grades("Value", points=1)
+@probed
+def test_backward_twice_accumulates(learner):
+    """backward() adds into grads and never resets them: a second call adds the same again.
+
+    Only graphs whose output is computed directly from leaves: there every correct style agrees
+    with torch (leaves' grads double). Deeper graphs would tell apart engines that keep or clear
+    the grads of intermediate nodes, which the contract leaves open.
+    """
+    for program in TWICE:
+        what = f"{listing(program)}; out.backward(); out.backward()"
+        got = drive(learner, program, what, repeat=2)
+        check_data(got, drv.run_program(ref, program, repeat=2), program, what, True)
+        want = drv.run_program(ref, program, repeat=2)["grad"]
+        once = drv.run_program(ref, program)["grad"]
+        names = node_names(program)
+        for k, instruction in enumerate(program):
+            g = got["grad"][k]
+            if instruction[0] != "leaf" or close(g, want[k]):
+                continue
+            if close(g, once[k]):
+                raise Feedback(
+                    f"[{what}]: after the second out.backward(), {names[k]}.grad holds one call's gradient, not "
+                    "the sum of both: backward() must add into the grads and never reset them to 0 (clearing them "
+                    "is the caller's job, like optimizer.zero_grad() in torch, which accumulates the same way)"
+                )
+            raise Feedback(
+                f"[{what}]: after the second out.backward(), {names[k]}.grad is wrong: each call adds "
+                f"∂out/∂{names[k]} into {names[k]}.grad once more, as torch does"
+            )
+
+
+@grades("Value", points=1)
+@probed
 def test_graph_500_nodes_deep(learner):
-    check_program(
-        learner, DEEP, "a graph 500 nodes deep: x <- x * 0.02 + x.tanh(), 249 times, then * 1.5", atol=1e-12, timeout=10
-    )
+    what = "a graph 500 nodes deep: x <- x * 0.02 + x.tanh(), 249 times, then * 1.5"
+    built = drive(learner, DEEP, what, backward=False, timeout=10)
+    check_data(built, drv.run_program(ref, DEEP, backward=False), DEEP, what, False)
+    try:
+        check_program(learner, DEEP, what, atol=1e-12, timeout=10)
+    except LearnerTimeout:
+        raise Feedback(
+            f"[{what}]: building the graph was quick, but out.backward() did not finish within 10 s. Every x here "
+            "is used twice, so a backward() that processes a node again for every path that reaches it (no set "
+            "of visited nodes) does 2^249 steps: sort the graph once, visiting each node once"
+        ) from None

@@ -1,18 +1,26 @@
 """Hidden tests: backprop (chapter 4), 12 points.
 
-Mistakes these tests are built to catch (each loses points):
-- dense_backward: db not summed over the batch (db = dout[0], or dout.mean(axis=0));
-  dW or dX with a wrong transpose (every shape is non-square: N, D and M all differ, so a
-  transposed or reshaped result has the wrong shape or the wrong values); inputs modified.
-- relu_backward: the mask taken from dout instead of x; 1 instead of 0 at x == 0 (x >= 0);
-  dout zeroed in place (the input modified).
-- numerical_gradient: a one-sided difference (f(x+h) - f(x)) / h (its error ~h is ~1e-5, far
-  above NG_RTOL; the central difference is ~1e-10 off); x modified and not restored; an entry
-  not put back before the next one (caught by a non-separable function, a softmax
-  cross-entropy, where the shifted entry changes the other partial derivatives); h ignored.
-- mlp_loss_and_grads: a layer's bias gradient missing; no ReLU mask in the backward pass;
-  a ReLU after the last layer; the loss summed instead of averaged; grads in reverse order;
+Mistakes these tests are built to catch (each loses points; solutions/misconceptions/backprop.py
+names most of them):
+- dense_backward: db not summed over the batch (db = dout[0], dout.mean(axis=0), dout itself, a
+  sum over the outputs); dW or dX with a wrong transpose (every shape is non-square: N, D and M
+  all differ, so a transposed or reshaped result has the wrong shape or the wrong values);
   inputs modified.
+- relu_backward: the mask taken from dout instead of x; 1 instead of 0 at x == 0 (x >= 0); the
+  mask returned without dout; dout zeroed in place (the input modified).
+- numerical_gradient: a one-sided difference (f(x+h) - f(x)) / h (its error ~h is ~1e-5, far
+  above NG_RTOL; the central difference is ~1e-10 off); a central difference over h, not 2h;
+  x modified and not restored, or restored by arithmetic (off in its last digits); an entry not
+  put back before the next one (caught by a non-separable function, a softmax cross-entropy,
+  where the shifted entry changes the other partial derivatives); a whole row moved at once
+  (range(len(x))); x rounded to float32; h ignored; a default h other than 1e-5 (compared with
+  the judge's own central difference at h = 1e-5, which uses the same f at the same points).
+  The driver reports where f was evaluated (steps, entries moved at once, rounding), so the
+  message says what the learner's code did rather than one template.
+- mlp_loss_and_grads: a layer's bias gradient missing; no ReLU mask in the backward pass;
+  a ReLU after the last layer; the loss summed instead of averaged, or its gradient not divided
+  by N; grads in reverse order; inputs modified. Layers are checked from the last back to the
+  first, as the gradient flows, so the message names the first step that goes wrong.
 A correct solution gets everything, whatever its style: loops or vectorised, float32 or
 float64 results, tuples or lists for (dX, dW, db), (loss, grads) and each (dW, db), a
 numerical_gradient that nudges x itself and restores it. Gradients are compared with the
@@ -30,9 +38,11 @@ from grader.engine.testkit import (
     check_scalar,
     check_unchanged,
     grades,
+    returned,
 )
 from solutions import backprop as ref
 from solutions import losses
+from solutions.drivers import backprop as drv
 
 # Central differences in the judge (testkit.check_gradient) check the analytic gradients.
 # The learner's numerical_gradient (default h = 1e-5) against the analytic gradient: a central
@@ -44,8 +54,7 @@ KINK_MARGIN = 1e-3
 
 def as_sequence(got, length, what, names):
     if not isinstance(got, (tuple, list)) or len(got) != length:
-        kind = f"a {type(got).__name__}" + (f" of length {len(got)}" if isinstance(got, (tuple, list)) else "")
-        raise Feedback(f"{what} returned {kind}; it should return a tuple {names}")
+        raise Feedback(f"{what} returned {returned(got)}; it should return a tuple {names}")
     return got
 
 
@@ -146,19 +155,51 @@ def numerical(learner, function, x, what, **kwargs):
     return grad, result
 
 
-def check_numerical(grad, expected, result, x, what, rtol=NG_RTOL, atol=NG_ATOL):
+def how_f_was_used(result, h) -> str:
+    """What the driver saw of the learner's evaluations of f, when it explains a wrong result."""
+    steps, moved = result["steps"], result["max_moved"]
+    if moved > 1:
+        return (
+            f"f was evaluated with {moved} entries of x moved at once: move one entry at a time, and put it "
+            "back to its original value before moving the next"
+        )
+    if not steps:
+        return "f was never evaluated away from x: each entry has to be moved by +h and by -h"
+    if result["rounded"]:
+        return (
+            "f saw entries of x that were not moved off their value by rounding errors, as when x is "
+            "converted to float32 (or an entry is put back by arithmetic): nudge a float64 copy of x and put "
+            "each entry back by assigning its saved value"
+        )
+    if all(np.isclose(step, h, rtol=0.01) for step in steps) or all(np.isclose(step, -h, rtol=0.01) for step in steps):
+        side = "x + h" if steps[0] > 0 else "x - h"
+        return (
+            f"f was only evaluated at {side}, never on the other side: a one-sided difference is off by about h; "
+            "use the central difference (f(x + h) - f(x - h)) / (2h)"
+        )
+    sizes = sorted({abs(step) for step in steps})
+    if all(np.isclose(size, h, rtol=0.1) for size in sizes):
+        if len(sizes) > 1:
+            return (
+                f"f saw x moved by amounts between {sizes[0]:.3g} and {sizes[-1]:.3g} rather than exactly h = {h:g}, "
+                "as when x is rounded to float32: nudge a float64 copy of x"
+            )
+        return (
+            "f was evaluated where it should be (x ± h, one entry at a time): look at how the two values are "
+            "combined, (f(x + h) - f(x - h)) / (2h), and at where each result is stored"
+        )
+    return (
+        f"f was evaluated at x moved by {', '.join(f'{step:g}' for step in steps[:4])}"
+        f"{', ...' if len(steps) > 4 else ''}, not by ±h with h = {h:g}"
+    )
+
+
+def check_numerical(grad, expected, result, what, h=1e-5, rtol=NG_RTOL, atol=NG_ATOL):
     if not np.all(np.isfinite(grad)):
         raise Feedback(f"{what} returned NaN or infinite values")
     if not np.allclose(grad.astype(np.float64), expected, rtol=rtol, atol=atol):
-        calls = (
-            f" (f was called {result['calls']} times for {x.size} entries; a central difference "
-            "needs two calls per entry, at x + h and at x - h)"
-            if result["calls"] != 2 * x.size
-            else ""
-        )
         raise Feedback(
-            f"{what} is not accurate enough (tolerance rtol={rtol:g}, atol={atol:g}): use the central "
-            f"difference (f(x + h) - f(x - h)) / (2h), with every other entry at its original value{calls}"
+            f"{what} is not accurate enough (tolerance rtol={rtol:g}, atol={atol:g}): {how_f_was_used(result, h)}"
         )
 
 
@@ -170,7 +211,7 @@ def test_numerical_gradient_matches_analytic_gradients(learner):
         text, exact = SEPARABLE[function]
         what = f"numerical_gradient(f, x) with f(x) = {text} and x of shape {shape}"
         grad, result = numerical(learner, function, x, what)
-        check_numerical(grad, exact(x), result, x, what)
+        check_numerical(grad, exact(x), result, what)
 
 
 @grades("numerical_gradient", points=1)
@@ -181,7 +222,7 @@ def test_numerical_gradient_of_a_softmax_cross_entropy(learner):
         "(every entry of W affects every partial derivative)"
     )
     grad, result = numerical(learner, "softmax_cross_entropy", W, what, X=X, y=y)
-    check_numerical(grad, ce_gradient(X, y, W), result, W, what)
+    check_numerical(grad, ce_gradient(X, y, W), result, what)
 
 
 @grades("numerical_gradient", points=1)
@@ -192,25 +233,45 @@ def test_numerical_gradient_leaves_x_unchanged(learner):
         what = f"numerical_gradient(f, x) with x of shape {arg.shape}"
         _, result = numerical(learner, function, arg, what, **kwargs)
         after = result["x_after"]
-        if not (isinstance(after, np.ndarray) and after.shape == arg.shape and np.array_equal(after, arg)):
+        if isinstance(after, np.ndarray) and after.shape == arg.shape and np.array_equal(after, arg):
+            continue
+        if isinstance(after, np.ndarray) and after.shape == arg.shape and np.allclose(after, arg, rtol=1e-12, atol=0):
             raise Feedback(
-                f"{what} left x changed when it returned: work on a float64 copy of x, or put each "
-                "entry back to its old value right after evaluating f(x + h) and f(x - h)"
+                f"{what} left x changed by rounding errors: moving an entry by +h and -2h and back by +h does not "
+                "give exactly the old number in floating point; save the old value and assign it back"
             )
+        raise Feedback(
+            f"{what} left x changed when it returned: work on a float64 copy of x, or put each "
+            "entry back to its old value right after evaluating f(x + h) and f(x - h)"
+        )
+
+
+def central(f, x, h):
+    """The central difference of the driver's f at x with step h, computed here the same way."""
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        moved = x.copy()
+        moved[i] = x[i] + h
+        up = f(moved)
+        moved[i] = x[i] - h
+        grad[i] = (up - f(moved)) / (2 * h)
+    return grad
 
 
 @grades("numerical_gradient", points=0.5)
 def test_numerical_gradient_uses_its_step_h(learner):
+    """h = 1e-3 given, then the default h = 1e-5: each differs from the other step by far more than rounding."""
     x = np.random.default_rng(11).uniform(-1.0, 1.0, size=(3, 2))
-    h = 1e-3
-    what = "numerical_gradient(f, x, h=1e-3) with f(x) = sum(exp(3x)) and x of shape (3, 2)"
-    grad, _ = numerical(learner, "exp_3x", x, what, h=h)
-    # With h = 1e-3 the central difference itself differs from 3·exp(3x) by ~1.5e-6 (relative).
-    expected = (np.exp(3 * (x + h)) - np.exp(3 * (x - h))) / (2 * h)
-    if not np.allclose(grad.astype(np.float64), expected, rtol=1e-8, atol=1e-9):
-        raise Feedback(
-            f"{what} does not use the step h it was given (or is not a central difference (f(x + h) - f(x - h)) / (2h))"
-        )
+    for h in (1e-3, None):
+        what = "numerical_gradient(f, x" + (f", h={h:g})" if h else ") (the default h)") + " with f(x) = sum(exp(3x))"
+        grad, result = numerical(learner, "exp_3x", x, what, **({"h": h} if h else {}))
+        step = h or 1e-5
+        # exp(3x)'s central difference moves by ~(3h)²/6 relative when h changes: 1.5e-6 for h = 1e-3,
+        # 1.5e-8 between h = 1e-4 and 1e-5; rounding (the same f, the same points) stays below 1e-10.
+        if not np.allclose(grad.astype(np.float64), central(drv._exp_3x, x, step), rtol=1e-9, atol=1e-12):
+            raise Feedback(
+                f"{what} is not the central difference with step h = {step:g}: {how_f_was_used(result, step)}"
+            )
 
 
 # -- mlp_loss_and_grads ----------------------------------------------------------------
@@ -237,19 +298,55 @@ def reference_loss(X, y, params):
     return ref.mlp_loss_and_grads(X, y, params)[0]
 
 
+def _matches(got, want) -> bool:
+    return isinstance(got, np.ndarray) and got.shape == want.shape and np.allclose(got, want, rtol=1e-6, atol=1e-9)
+
+
 def check_mlp(learner, X, y, params, what):
+    """Loss, then the layers' gradients from the last layer back, as the gradient flows."""
     report = learner.call_report("mlp_loss_and_grads", X, y, params, _describe=what)
     loss, grads = as_sequence(report.value, 2, what, "(loss, grads)")
     check_unchanged(X, report.args[0], what, "X")
     check_unchanged([a for pair in params for a in pair], [a for pair in report.args[2] for a in pair], what, "params")
     expected_loss, expected_grads = ref.mlp_loss_and_grads(X, y, params)
     check_scalar(loss, expected_loss, f"{what}: its loss")
-    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
-        raise Feedback(f"{what}: grads should be a list with one (dW, db) pair per layer ({len(params)} layers)")
-    for k, (pair, (dW, db)) in enumerate(zip(grads, expected_grads), start=1):
-        dW_got, db_got = as_sequence(pair, 2, f"{what}: grads[{k - 1}]", "(dW, db)")
-        check_array(dW_got, dW, f"{what}: dW of layer {k}")
-        check_array(db_got, db, f"{what}: db of layer {k}")
+    n = len(params)
+    if not isinstance(grads, (list, tuple)) or len(grads) != n:
+        raise Feedback(
+            f"{what}: its grads is {returned(grads)}; it should be a list with one (dW, db) pair per layer ({n} layers)"
+        )
+    pairs = [as_sequence(pair, 2, f"{what}: grads[{k}]", "(dW, db)") for k, pair in enumerate(grads)]
+    shapes = [tuple(getattr(a, "shape", None) for a in pair) for pair in pairs]
+    if n > 1 and shapes == [(W.shape, b.shape) for W, b in reversed(params)]:
+        raise Feedback(
+            f"{what}: grads[0] has the shapes of the last layer's (dW, db): grads[k] must hold the gradients "
+            "of params[k], first layer first"
+        )
+    for k in reversed(range(n)):
+        (dW_got, db_got), (dW, db) = pairs[k], expected_grads[k]
+        if _matches(dW_got, dW) and _matches(db_got, db):
+            continue
+        if k == n - 1:
+            how = (
+                f"layer {k + 1} is the last one: its dz is the gradient of the loss with respect to the logits, "
+                "(softmax(logits) - one_hot(y)) / N, then dW = (its input).T @ dz and db = dz summed over the batch"
+            )
+        elif _matches(db_got, db):
+            how = (
+                f"its db is right, so the gradient reaching layer {k + 1} is probably right: look at the input "
+                f"dW uses, {'X' if k == 0 else f'the output of layer {k} after its ReLU'}"
+            )
+        else:
+            how = (
+                f"the gradients of every layer after it are right, so look at the step back into layer {k + 1}: "
+                f"dX of layer {k + 2} (dz @ W.T), then layer {k + 1}'s ReLU (the gradient passes only where its "
+                "pre-activation was > 0)"
+            )
+        for name, g, e in (("db", db_got, db), ("dW", dW_got, dW)):
+            try:
+                check_array(g, e, f"{what}: {name} of layer {k + 1}")
+            except Feedback as wrong:
+                raise Feedback(f"{wrong}; {how}") from None
     return grads
 
 

@@ -5,32 +5,42 @@ the next step's state, and every step is compared with the reference run from th
 start (tests/test_references_vs_torch_ch5_6.py proves the reference matches torch.optim.SGD
 and torch.optim.Adam).
 
-Mistakes these tests are built to catch (each loses points):
+Mistakes these tests are built to catch (each loses points; solutions/misconceptions/optimizers.py
+names most of them):
 - any step written in place (p -= lr * g, m *= beta1, ...): the inputs are modified.
 - sgd_step: the sign of the step, lr ignored.
 - momentum_step: dampening (v' = beta·v + (1-beta)·g); lr folded into the velocity
   (v' = beta·v + lr·g, or v' = beta·v - lr·g with p' = p + v'), which moves p the same way but
-  returns other velocities; stepping with the old velocity; beta hard-coded.
+  returns other velocities; stepping with the old velocity; beta hard-coded; the results
+  returned in another order (said as such).
 - adam_step: no bias correction; t treated as 0-based (1 - beta**(t-1) is 0 at t = 1) or the
   correction using t+1; eps inside the square root; m' without the (1-beta1) factor; v' from g
-  instead of g²; wrong defaults; hyperparameters ignored.
-- minibatches: the last, shorter batch dropped; an extra empty batch; indices drawn with
-  replacement (duplicates, missing indices); not reproducible for the same seed (a global or
-  unseeded generator); the seed ignored (the same order for every seed); seed=0 treated like
-  None; shuffling when seed is None; no ValueError for batch_size < 1; [array([])] for n = 0.
+  instead of g²; the corrected m̂, v̂ returned as the state; wrong defaults (eps too: gradients of
+  ~1e-6 make the default eps = 1e-8 matter); hyperparameters ignored; results swapped.
+- minibatches: the last, shorter batch dropped; an extra empty batch; batch_size taken as the
+  number of batches; indices drawn with replacement (duplicates, missing indices); not
+  reproducible for the same seed (a global or unseeded generator); the seed ignored (the same
+  order for every seed); seed=0 treated like None (tried after other seeds, so the hint is
+  true); shuffling when seed is None; no ValueError for batch_size < 1; [array([])] for n = 0.
 A correct solution passes whatever it returns: lists or tuples of arrays, float32 or float64,
 any valid use of the seed (only properties of the shuffled order are checked).
 """
 
+import itertools
+
 import numpy as np
 
+from grader.engine.failures import LearnerError
 from grader.engine.testkit import (
+    ATOL32,
+    RTOL32,
     Feedback,
     check_array,
     check_unchanged,
     expect_raises,
     grades,
     parametrize,
+    returned,
 )
 from solutions import optimizers as ref
 
@@ -58,20 +68,32 @@ def arrays_of(got, what, name, n=None):
     """`got` as a list of n arrays (a list or a tuple is fine), or Feedback."""
     n = len(SHAPES) if n is None else n
     if not isinstance(got, (list, tuple)):
-        raise Feedback(f"{what}: {name} is a {type(got).__name__}; it should be a list of arrays, one per parameter")
+        raise Feedback(f"{what}: {name} is {returned(got)}; it should be a list of arrays, one per parameter")
     if len(got) != n:
         raise Feedback(f"{what}: {name} has {len(got)} entries; it should have {n}, one per parameter")
     return list(got)
 
 
-def parts(got, what, names):
-    """Split a tuple result like (new_params, new_velocities)."""
+def _same_arrays(got, want) -> bool:
+    return all(
+        isinstance(g, np.ndarray) and g.shape == w.shape and np.allclose(g, w, rtol=RTOL32, atol=ATOL32)
+        for g, w in zip(got, want)
+    )
+
+
+def parts(got, what, names, want=None):
+    """Split a tuple result like (new_params, new_velocities); say so when its items are swapped."""
     if not isinstance(got, (list, tuple)) or len(got) != len(names):
-        raise Feedback(
-            f"{what} should return a tuple ({', '.join(names)}); it returned "
-            f"{type(got).__name__ if not isinstance(got, (list, tuple)) else f'{len(got)} items'}"
-        )
-    return [arrays_of(g, what, name) for g, name in zip(got, names)]
+        raise Feedback(f"{what} returned {returned(got)}; it should return a tuple ({', '.join(names)})")
+    split = [arrays_of(g, what, name) for g, name in zip(got, names)]
+    if want is not None and not all(_same_arrays(g, w) for g, w in zip(split, want)):
+        for order in itertools.permutations(range(len(names))):
+            if all(_same_arrays(split[i], want[j]) for i, j in enumerate(order)):
+                raise Feedback(
+                    f"{what} returned ({', '.join(names[j] for j in order)}): the right arrays in another "
+                    f"order; it should return ({', '.join(names)})"
+                )
+    return split
 
 
 def check_lists(got, want, what, name, input_dtype=np.float64):
@@ -127,7 +149,7 @@ def run_momentum(learner, params, velocities, steps, lr, dtype=np.float64, **kwa
         )
         want_p, want_v = ref.momentum_step(want_p, f64(grads), want_v, lr, **kwargs)
         got = learner.call("momentum_step", params, grads, velocities, lr, _describe=what, **kwargs)
-        params, velocities = parts(got, what, ("new_params", "new_velocities"))
+        params, velocities = parts(got, what, ("new_params", "new_velocities"), (want_p, want_v))
         check_lists(velocities, want_v, what, "new_velocities", dtype)
         check_lists(params, want_p, what, "new_params", dtype)
 
@@ -147,8 +169,8 @@ def test_momentum_float32_and_inputs_untouched(learner):
     params, grads, velocities = state(6, np.float32), gradients(2, np.float32), state(7, np.float32)
     what = "momentum_step(params, grads, velocities, lr=0.1) with float32 arrays"
     report = learner.call_report("momentum_step", params, grads, velocities, 0.1, _describe=what)
-    new_p, new_v = parts(report.value, what, ("new_params", "new_velocities"))
     want_p, want_v = ref.momentum_step(f64(params), f64(grads), f64(velocities), 0.1)
+    new_p, new_v = parts(report.value, what, ("new_params", "new_velocities"), (want_p, want_v))
     check_lists(new_v, want_v, what, "new_velocities", np.float32)
     check_lists(new_p, want_p, what, "new_params", np.float32)
     check_inputs(report, (params, grads, velocities), what, ("params", "grads", "velocities"))
@@ -157,17 +179,17 @@ def test_momentum_float32_and_inputs_untouched(learner):
 # -- adam_step -------------------------------------------------------------------
 
 
-def run_adam(learner, params, m, v, first_t, steps, dtype=np.float64, grad_scale=None, **kwargs):
+def run_adam(learner, params, m, v, first_t, steps, dtype=np.float64, grad_scale=None, note="", **kwargs):
     want = (f64(params), f64(m), f64(v))
     extra = "".join(f", {k}={val}" for k, val in kwargs.items())
     for t in range(first_t, first_t + steps):
         grads = gradients(t, dtype, grad_scale)
-        what = f"adam_step(params, grads, m, v, t={t}{extra})" + (
+        what = f"adam_step(params, grads, m, v, t={t}{extra}){note}" + (
             f" (params, m and v from your step t={t - 1})" if t > first_t else ""
         )
         want = ref.adam_step(want[0], f64(grads), want[1], want[2], t, **kwargs)
         got = learner.call("adam_step", params, grads, m, v, t, _describe=what, **kwargs)
-        params, m, v = parts(got, what, ("new_params", "new_m", "new_v"))
+        params, m, v = parts(got, what, ("new_params", "new_m", "new_v"), want)
         check_lists(m, want[1], what, "new_m", dtype)
         check_lists(v, want[2], what, "new_v", dtype)
         check_lists(params, want[0], what, "new_params", dtype)
@@ -176,6 +198,17 @@ def run_adam(learner, params, m, v, first_t, steps, dtype=np.float64, grad_scale
 @grades("adam_step", points=1.5)
 def test_adam_first_steps_with_defaults(learner):
     run_adam(learner, state(8), zeros(), zeros(), first_t=1, steps=5)
+    # Gradients of ~1e-6, near the default eps = 1e-8: another default eps moves the step by > 1e-5.
+    run_adam(
+        learner,
+        state(15, scale=0.5),
+        zeros(),
+        zeros(),
+        first_t=1,
+        steps=2,
+        grad_scale=1e-6,
+        note=" with gradients of about 1e-6, where the default eps = 1e-8 matters",
+    )
 
 
 @grades("adam_step", points=1.5)
@@ -202,8 +235,8 @@ def test_adam_float32_and_inputs_untouched(learner):
     m, v = state(13, np.float32, scale=0.1), state(14, np.float32, scale=0.1, positive=True)
     what = "adam_step(params, grads, m, v, t=4, lr=0.01) with float32 arrays"
     report = learner.call_report("adam_step", params, grads, m, v, 4, lr=0.01, _describe=what)
-    new_p, new_m, new_v = parts(report.value, what, ("new_params", "new_m", "new_v"))
     want_p, want_m, want_v = ref.adam_step(f64(params), f64(grads), f64(m), f64(v), 4, lr=0.01)
+    new_p, new_m, new_v = parts(report.value, what, ("new_params", "new_m", "new_v"), (want_p, want_m, want_v))
     check_lists(new_m, want_m, what, "new_m", np.float32)
     check_lists(new_v, want_v, what, "new_v", np.float32)
     check_lists(new_p, want_p, what, "new_params", np.float32)
@@ -217,7 +250,7 @@ def batches_of(learner, n, batch_size, seed=None):
     what = f"minibatches({n}, {batch_size}" + (f", seed={seed})" if seed is not None else ")")
     got = learner.call("minibatches", n, batch_size, seed=seed, _describe=what)
     if not isinstance(got, (list, tuple)):
-        raise Feedback(f"{what} returned a {type(got).__name__}; it should return a list of index arrays")
+        raise Feedback(f"{what} returned {returned(got)}; it should return a list of index arrays")
     for k, batch in enumerate(got):
         if not isinstance(batch, np.ndarray) or batch.ndim != 1 or batch.dtype.kind not in "iu":
             kind = (
@@ -236,15 +269,28 @@ def check_partition(batches, n, batch_size, what):
     sizes = [len(b) for b in batches]
     expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     if sizes != expected:
-        raise Feedback(
-            f"{what} returned batches of sizes {sizes}; every batch should hold {batch_size} indices "
-            "except the last one, which holds what is left (keep it, and add no empty batch)"
-        )
+        if sizes == expected[:-1]:
+            fix = "the last, shorter batch is missing: keep it, so that every index is used"
+        elif sizes == [*expected, 0]:
+            fix = "the last batch is empty: stop when the indices run out"
+        else:
+            fix = "every batch should hold batch_size indices except the last one, which holds what is left"
+        raise Feedback(f"{what} returned batches of sizes {sizes}; {fix}")
     everything = np.concatenate(batches) if batches else np.zeros(0, dtype=int)
     if not np.array_equal(np.sort(everything), np.arange(n)):
+        values, counts = np.unique(everything, return_counts=True)
+        repeated = values[counts > 1]
+        missing = np.setdiff1d(np.arange(n), everything)
+        facts = []
+        if repeated.size:
+            facts.append(f"index {repeated[0]} appears {counts[counts > 1][0]} times")
+        if missing.size:
+            facts.append(f"index {missing[0]} never appears")
+        if np.any((everything < 0) | (everything >= n)):
+            facts.append(f"some indices are outside 0..{n - 1}")
         raise Feedback(
-            f"{what}: the batches do not contain every index 0..{n - 1} exactly once (duplicates or "
-            "missing indices: shuffle a permutation of range(n), do not draw indices at random)"
+            f"{what}: the batches should contain every index 0..{n - 1} exactly once, but "
+            f"{' and '.join(facts)}: a permutation of range(n), cut into slices, has each index once"
         )
     return everything
 
@@ -260,12 +306,16 @@ def test_minibatches_in_order_without_seed(learner):
 
 @grades("minibatches", points=1)
 def test_minibatches_shuffled_with_a_seed(learner):
-    for seed in (0, 1, 7, 2024):
+    for seed in (1, 7, 2024, 0):  # 0 last: reaching it, the other seeds did shuffle
         batches, what = batches_of(learner, 23, 5, seed=seed)
         order = check_partition(batches, 23, 5, what)
         if np.array_equal(order, np.arange(23)):
-            hint = " (0 is a seed too: test `seed is None`, not `not seed`)" if seed == 0 else ""
-            raise Feedback(f"{what} returned the indices in order; with an int seed they should be shuffled{hint}")
+            hint = (
+                "0 is a seed too, and the other seeds did shuffle: test `seed is None`, not `not seed`"
+                if seed == 0
+                else "is the seed used?"
+            )
+            raise Feedback(f"{what} returned the indices in order; with an int seed they should be shuffled ({hint})")
 
 
 @grades("minibatches", points=0.5)
@@ -289,6 +339,10 @@ def test_minibatches_reproducible_and_seed_dependent(learner):
 
 @grades("minibatches", points=0.5)
 def test_minibatches_of_nothing(learner):
+    try:  # not graded: lets the diagnosis tell an empty batch for n = 0 from one after every full split
+        learner.call("minibatches", 8, 4, _describe="minibatches(8, 4)")
+    except LearnerError:
+        pass
     for seed in (None, 3):
         batches, what = batches_of(learner, 0, 4, seed=seed)
         if len(batches) != 0:
