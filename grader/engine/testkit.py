@@ -82,6 +82,7 @@ class Call:
     errstate: str | None = None
     describe: str = ""
     extra: dict = field(default_factory=dict)
+    replay: bool = True  # False: a run the judge cannot repeat exactly (a training run): diagnosed by detect only
 
     @property
     def value(self):
@@ -100,9 +101,13 @@ class Learner:
             name, *args, _errstate=_errstate, _timeout=_timeout, _describe=_describe, **kwargs
         ).value
 
-    def call_report(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs) -> Reply:
+    def call_report(
+        self, name: str, *args, _errstate=None, _timeout=None, _describe=None, _replay=True, **kwargs
+    ) -> Reply:
+        """Call the learner's `name`; `_replay=False` tells the diagnosis not to re-run it in the judge
+        (a training run: too slow, and not the same run anyway)."""
         describe = _describe or f"{name}(...)"
-        logged = Call("call", name, args, kwargs, errstate=_errstate, describe=describe)
+        logged = Call("call", name, args, kwargs, errstate=_errstate, describe=describe, replay=_replay)
         self.calls.append(logged)
         try:
             logged.reply = self._sandbox.call(
