@@ -2,125 +2,14 @@
 
 L2, dropout_backward and should_stop are replayed exactly. dropout_forward draws a random mask, and
 a learner's stream is their own, so its mistakes are recognised by `detect` predicates on the
-learner's (out, mask) instead: the share of zeros, the values kept, what evaluation mode returns.
-The seed test records the first mask of a pair in the second call's `extra`, so one call shows
-whether the same seed gave the same mask.
+learner's (out, mask) instead (solutions/misconceptions/dropout_draws.py).
 """
 
 import numpy as np
 
 from grader.engine.diagnosis import misconception
+from solutions.misconceptions import dropout_draws as draws
 from solutions.regularization import _check_p
-
-BIG = 1000  # a mask this large has a share of zeros within 0.03 of p, whatever the stream
-
-
-def _dropout(call):
-    """(x, p, train, out, mask) of a logged dropout_forward call that returned two arrays, else None."""
-    if call.reply is None or not isinstance(call.value, list | tuple) or len(call.value) != 2:
-        return None
-    out, mask = call.value
-    x, p = call.args[0], call.args[1] if len(call.args) > 1 else call.kwargs.get("p")
-    train = call.args[2] if len(call.args) > 2 else call.kwargs.get("train", True)
-    if not all(isinstance(a, np.ndarray) and a.shape == np.shape(x) for a in (out, mask)):
-        return None
-    return np.asarray(x, dtype=np.float64), float(p), bool(train), out.astype(np.float64), mask.astype(np.float64)
-
-
-def _zero_share(mask) -> float:
-    return float(np.mean(mask == 0))
-
-
-def _mask_of_zeros_and_ones(call, expected=None) -> bool:
-    found = _dropout(call)
-    if found is None:
-        return False
-    x, p, train, out, mask = found
-    return (
-        train
-        and p > 0
-        and call.value[1].dtype.kind == "f"
-        and mask.size >= BIG
-        and np.all((mask == 0) | (mask == 1))
-        and abs(_zero_share(mask) - p) < 0.03
-        and np.allclose(out, x * mask, rtol=1e-5, atol=1e-8)
-    )
-
-
-def _drops_the_keep_share(call, expected=None) -> bool:
-    found = _dropout(call)
-    if found is None:
-        return False
-    _, p, train, _, mask = found
-    return train and abs(p - 0.5) > 0.1 and mask.size >= BIG and abs(_zero_share(mask) - (1 - p)) < 0.03
-
-
-def _drops_at_evaluation(call, expected=None) -> bool:
-    found = _dropout(call)
-    return found is not None and not found[2] and found[1] > 0 and np.any(found[4] == 0)
-
-
-def _scales_at_evaluation(call, expected=None) -> bool:
-    found = _dropout(call)
-    if found is None:
-        return False
-    x, p, train, out, _ = found
-    return not train and 0 < p < 1 and np.any(x != 0) and np.allclose(out, x * (1 - p), rtol=1e-5, atol=1e-8)
-
-
-def _returned_for_bad_p(call, *, train, bad) -> bool:
-    if call.reply is None:
-        return False
-    p = call.args[1] if len(call.args) > 1 else call.kwargs.get("p")
-    mode = call.args[2] if len(call.args) > 2 else call.kwargs.get("train", True)
-    return bool(mode) == train and bad(float(p))
-
-
-def _accepts_negative_p(call, expected=None) -> bool:
-    return _returned_for_bad_p(call, train=True, bad=lambda p: p < 0)
-
-
-def _accepts_p_one(call, expected=None) -> bool:
-    return _returned_for_bad_p(call, train=True, bad=lambda p: p == 1.0)
-
-
-def _accepts_bad_p_at_evaluation(call, expected=None) -> bool:
-    return _returned_for_bad_p(call, train=False, bad=lambda p: not 0 <= p < 1)
-
-
-def _asserts(call, expected=None) -> bool:
-    return call.error is not None and getattr(call.error, "type_name", "") == "AssertionError"
-
-
-def _same_seed_other_mask(call, expected=None) -> bool:
-    found, first = _dropout(call), call.extra.get("same_seed_as")
-    return found is not None and first is not None and not np.array_equal(found[4], first)
-
-
-def _no_seed_same_mask(call, expected=None) -> bool:
-    found, first = _dropout(call), call.extra.get("no_seed_after")
-    return found is not None and first is not None and np.array_equal(found[4], first)
-
-
-def _boolean_mask(call, expected=None) -> bool:
-    value = call.value
-    return (
-        call.reply is not None
-        and isinstance(value, list | tuple)
-        and len(value) == 2
-        and isinstance(value[1], np.ndarray)
-        and value[1].dtype.kind == "b"
-    )
-
-
-def _modifies_x(call, expected=None) -> bool:
-    if call.reply is None or not call.reply.args or not isinstance(call.args[0], np.ndarray):
-        return False
-    after = call.reply.args[0]
-    return (
-        isinstance(after, np.ndarray) and after.shape == call.args[0].shape and not np.array_equal(after, call.args[0])
-    )
-
 
 # -- L2 ---------------------------------------------------------------------------------
 
@@ -224,7 +113,7 @@ def l2_grads_halved(params, lam):
     "dropout_forward",
     """Your dropout mask holds 0 and 1 only: inverted dropout scales the units it keeps by 1/(1-p), so
     that every activation keeps its expected value and nothing has to change at evaluation time.""",
-    detect=_mask_of_zeros_and_ones,
+    detect=draws.mask_of_zeros_and_ones,
 )
 def dropout_not_inverted(x, p, train=True, seed=None):
     _check_p(p)
@@ -240,7 +129,7 @@ def dropout_not_inverted(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout drops a share 1 - p of the units: p is the probability to DROP a unit, so an entry
     is zeroed when a uniform draw falls below p, and kept (scaled by 1/(1-p)) otherwise.""",
-    detect=_drops_the_keep_share,
+    detect=draws.drops_the_keep_share,
 )
 def dropout_p_as_keep_probability(x, p, train=True, seed=None):
     _check_p(p)
@@ -253,28 +142,11 @@ def dropout_p_as_keep_probability(x, p, train=True, seed=None):
     return x * mask, mask
 
 
-def _scaled_by_one_over_p(call, expected=None) -> bool:
-    found = _dropout(call)
-    if found is None:
-        return False
-    _, p, train, _, mask = found
-    if train and p == 0 and np.all(np.isinf(mask)):  # every unit kept, each divided by p = 0
-        return True
-    kept = mask[mask != 0]
-    return (
-        train
-        and abs(p - 0.5) > 0.1
-        and mask.size >= BIG
-        and abs(_zero_share(mask) - p) < 0.03
-        and np.allclose(kept, 1.0 / p, rtol=1e-5)
-    )
-
-
 @misconception(
     "dropout_forward",
     """Your dropout scales the kept units by 1/p: they are kept with probability 1 - p, so scaling them by
     1/(1-p) is what keeps every activation's expected value unchanged.""",
-    detect=_scaled_by_one_over_p,
+    detect=draws.scaled_by_one_over_p,
 )
 def dropout_scaled_by_one_over_p(x, p, train=True, seed=None):
     _check_p(p)
@@ -292,7 +164,7 @@ def dropout_scaled_by_one_over_p(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout still drops units in evaluation mode: with train=False dropout does nothing at all
     (out equals x, the mask is all ones), so that a prediction does not depend on chance.""",
-    detect=_drops_at_evaluation,
+    detect=draws.drops_at_evaluation,
 )
 def dropout_at_evaluation(x, p, train=True, seed=None):
     _check_p(p)
@@ -308,7 +180,7 @@ def dropout_at_evaluation(x, p, train=True, seed=None):
     """Your dropout multiplies by (1 - p) in evaluation mode: that is the rule of the original,
     non-inverted dropout. Inverted dropout already scales by 1/(1-p) during training, so at evaluation
     time out is x itself.""",
-    detect=_scales_at_evaluation,
+    detect=draws.scales_at_evaluation,
 )
 def dropout_scaled_at_evaluation(x, p, train=True, seed=None):
     _check_p(p)
@@ -325,7 +197,7 @@ def dropout_scaled_at_evaluation(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward accepts a negative p: check that 0 <= p < 1 before anything else and raise
     ValueError otherwise, in both modes.""",
-    detect=_accepts_negative_p,
+    detect=draws.accepts_negative_p,
 )
 def dropout_p_not_checked(x, p, train=True, seed=None):
     x = np.asarray(x)
@@ -341,7 +213,7 @@ def dropout_p_not_checked(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward accepts p = 1: dropping every unit leaves nothing to scale (1/(1-p) divides by
     zero), so the valid range is 0 <= p < 1, with p < 1 strictly.""",
-    detect=_accepts_p_one,
+    detect=draws.accepts_p_one,
 )
 def dropout_allows_p_one(x, p, train=True, seed=None):
     if not 0 <= p <= 1:
@@ -360,7 +232,7 @@ def dropout_allows_p_one(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward checks p only in training mode: the contract asks for ValueError in both
     modes, so check p first, before looking at train.""",
-    detect=_accepts_bad_p_at_evaluation,
+    detect=draws.accepts_bad_p_at_evaluation,
 )
 def dropout_p_checked_only_in_training(x, p, train=True, seed=None):
     x = np.asarray(x)
@@ -377,7 +249,7 @@ def dropout_p_checked_only_in_training(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward checks p with assert, which raises AssertionError (and disappears when Python
     runs with -O): raise ValueError("...") for a p outside [0, 1).""",
-    detect=_asserts,
+    detect=draws.asserts,
 )
 def dropout_asserts_p(x, p, train=True, seed=None):
     assert 0 <= p < 1, "p must be in [0, 1)"
@@ -394,7 +266,7 @@ def dropout_asserts_p(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward ignores its seed (np.random's global generator draws a new mask each time):
     create the generator from it, np.random.default_rng(seed), so that the same seed gives the same mask.""",
-    detect=_same_seed_other_mask,
+    detect=draws.same_seed_other_mask,
 )
 def dropout_seed_ignored(x, p, train=True, seed=None):
     _check_p(p)
@@ -411,7 +283,7 @@ def dropout_seed_ignored(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward draws the same mask every time no seed is given: seed=None must give a fresh
     mask (np.random.default_rng(None) seeds itself from the system), not a fixed default seed.""",
-    detect=_no_seed_same_mask,
+    detect=draws.no_seed_same_mask,
 )
 def dropout_fixed_seed(x, p, train=True, seed=None):
     _check_p(p)
@@ -428,7 +300,7 @@ def dropout_fixed_seed(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward returns the boolean keep pattern as the mask: the mask is the float factor
     that multiplies x (0 or 1/(1-p)), so that dropout_backward can multiply the gradient by it as it is.""",
-    detect=_boolean_mask,
+    detect=draws.boolean_mask,
 )
 def dropout_boolean_mask(x, p, train=True, seed=None):
     _check_p(p)
@@ -443,7 +315,7 @@ def dropout_boolean_mask(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward multiplies x in place (x *= mask), which changes the caller's activations:
     build a new array, out = x * mask.""",
-    detect=_modifies_x,
+    detect=draws.modifies_x,
 )
 def dropout_in_place(x, p, train=True, seed=None):
     _check_p(p)
@@ -568,7 +440,7 @@ def should_stop_patience_not_checked(val_losses, patience):
     "should_stop",
     """Your should_stop checks patience with assert, which raises AssertionError (and disappears when
     Python runs with -O): raise ValueError("...") for a patience below 1.""",
-    detect=_asserts,
+    detect=draws.asserts,
 )
 def should_stop_asserts_patience(val_losses, patience):
     assert patience >= 1, "patience must be at least 1"
