@@ -11,13 +11,18 @@ from grader.engine.diagnosis import misconception
 from solutions.misconceptions import init_draws as draws
 
 
-def _running_stats_changed_in_place(call, expected=None) -> bool:
-    if call.reply is None or len(call.reply.args) < 5:
-        return False
-    return any(
-        isinstance(after, np.ndarray) and after.shape == np.shape(before) and not np.array_equal(after, before)
-        for before, after in zip(call.args[3:5], call.reply.args[3:5])
-    )
+def _changed_in_place(first, last):
+    """A predicate: the call changed one of its arguments first..last (positions) in place."""
+
+    def detect(call, expected=None) -> bool:
+        if call.reply is None or len(call.reply.args) <= last:
+            return False
+        return any(
+            isinstance(after, np.ndarray) and after.shape == np.shape(before) and not np.array_equal(after, before)
+            for before, after in zip(call.args[first : last + 1], call.reply.args[first : last + 1])
+        )
+
+    return detect
 
 
 # -- initialisation ---------------------------------------------------------------------
@@ -109,6 +114,18 @@ def xavier_shape_transposed(fan_in, fan_out, seed=None):
 
 @misconception(
     "xavier_init",
+    """Your xavier_init gives the same matrix every time no seed is given: seed=None must draw anew
+    (np.random.default_rng(None) seeds itself from the system), not fall back to a fixed seed.""",
+    detect=draws.no_seed_same_matrix,
+)
+def xavier_fixed_seed(fan_in, fan_out, seed=None):
+    return np.random.default_rng(0 if seed is None else seed).normal(
+        0.0, np.sqrt(2.0 / (fan_in + fan_out)), size=(fan_in, fan_out)
+    )
+
+
+@misconception(
+    "xavier_init",
     """Your xavier_init ignores its seed (np.random's global generator gives new numbers each time): create
     the generator from it, np.random.default_rng(seed), so that the same seed gives the same matrix.""",
     detect=draws.same_seed_other_matrix,
@@ -188,6 +205,16 @@ def he_std_as_mean(fan_in, fan_out, seed=None):
 )
 def he_shape_transposed(fan_in, fan_out, seed=None):
     return np.random.default_rng(seed).normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_out, fan_in))
+
+
+@misconception(
+    "he_init",
+    """Your he_init gives the same matrix every time no seed is given: seed=None must draw anew
+    (np.random.default_rng(None) seeds itself from the system), not fall back to a fixed seed.""",
+    detect=draws.no_seed_same_matrix,
+)
+def he_fixed_seed(fan_in, fan_out, seed=None):
+    return np.random.default_rng(0 if seed is None else seed).normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
 
 
 @misconception(
@@ -395,7 +422,7 @@ def bn_gamma_beta_swapped(x, gamma, beta, running_mean, running_var, train=True,
     "batchnorm_forward",
     """Your batchnorm_forward updates the running statistics in place (running_mean *= ...), which changes
     the caller's arrays: compute new ones and return them.""",
-    detect=_running_stats_changed_in_place,
+    detect=_changed_in_place(3, 4),
 )
 def bn_running_statistics_in_place(x, gamma, beta, running_mean, running_var, train=True, momentum=0.9, eps=1e-5):
     if train:
@@ -407,6 +434,25 @@ def bn_running_statistics_in_place(x, gamma, beta, running_mean, running_var, tr
     else:
         mean, var = running_mean, running_var
     return gamma * (x - mean) / np.sqrt(var + eps) + beta, running_mean, running_var
+
+
+@misconception(
+    "batchnorm_forward",
+    """Your batchnorm_forward normalises x in place (x -= mean, x /= ...), which changes the caller's batch:
+    compute x_hat as a new array.""",
+    detect=_changed_in_place(0, 0),
+)
+def bn_x_normalised_in_place(x, gamma, beta, running_mean, running_var, train=True, momentum=0.9, eps=1e-5):
+    if train:
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        new_mean = momentum * running_mean + (1 - momentum) * mean
+        new_var = momentum * running_var + (1 - momentum) * var
+    else:
+        mean, var = running_mean, running_var
+        new_mean, new_var = np.copy(running_mean), np.copy(running_var)
+    x -= mean
+    x /= np.sqrt(var + eps)
+    return gamma * x + beta, new_mean, new_var
 
 
 # -- batch norm backward ----------------------------------------------------------------

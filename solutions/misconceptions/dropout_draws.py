@@ -134,3 +134,12 @@ def scaled_by_one_over_p(call, expected=None) -> bool:
         and abs(zero_share(mask) - p) < 0.03
         and np.allclose(kept, 1.0 / p, rtol=1e-5)
     )
+
+
+def train_off_by_default(call, expected=None) -> bool:
+    """Called without train (training mode by contract), yet nothing was dropped from a large mask."""
+    found = dropout_result(call)
+    if found is None or len(call.args) > 2 or "train" in call.kwargs:
+        return False
+    _, p, _, _, mask = found
+    return p > 0.1 and mask.size >= 100 and np.all(mask == 1)

@@ -68,3 +68,8 @@ def same_seed_other_matrix(call, expected=None) -> bool:
         and first.shape == found[2].shape
         and not np.array_equal(found[2], first)
     )
+
+
+def no_seed_same_matrix(call, expected=None) -> bool:
+    found, first = drawn(call), call.extra.get("no_seed_after")
+    return found is not None and first is not None and first.shape == found[2].shape and np.array_equal(found[2], first)

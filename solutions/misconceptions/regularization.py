@@ -195,6 +195,23 @@ def dropout_scaled_at_evaluation(x, p, train=True, seed=None):
 
 @misconception(
     "dropout_forward",
+    """Your dropout_forward is in evaluation mode when train is not given: the contract's default is
+    train=True, so dropout_forward(x, p) drops units.""",
+    detect=draws.train_off_by_default,
+)
+def dropout_train_off_by_default(x, p, train=False, seed=None):
+    _check_p(p)
+    x = np.asarray(x)
+    dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.float64
+    if not train:
+        return x.copy(), np.ones(x.shape, dtype=dtype)
+    keep = np.random.default_rng(seed).random(x.shape) >= p
+    mask = (keep / (1.0 - p)).astype(dtype)
+    return x * mask, mask
+
+
+@misconception(
+    "dropout_forward",
     """Your dropout_forward accepts a negative p: check that 0 <= p < 1 before anything else and raise
     ValueError otherwise, in both modes.""",
     detect=draws.accepts_negative_p,

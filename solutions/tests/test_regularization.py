@@ -193,6 +193,11 @@ def test_dropout_seed_reproducible(learner):
     _, m1 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=11, _describe=what, _replay=False), x.shape, what)
     _, m2 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=11, _describe=what, _replay=False), x.shape, what)
     learner.calls[-1].extra["same_seed_as"] = m1  # lets the diagnosis compare the pair from one call
+    if not np.any(m1 == 0):
+        raise Feedback(
+            f"{what}: the mask drops no unit at all; called without train, dropout_forward is in training "
+            "mode (train defaults to True) and should drop about half of them"
+        )
     if not np.array_equal(m1, m2):
         raise Feedback(
             f"{what} gave two different masks: the same seed must give the same mask (use np.random.default_rng(seed))"
@@ -235,6 +240,7 @@ def test_dropout_backward_uses_the_mask(learner):
 
 STOP_CASES = [
     ([1.0, 0.9, 0.95, 0.92], 2),
+    (np.array([0.8, 0.7, 0.75, 0.72, 0.71]), 3),  # a 1-D array works as well as a list
     ([1.0, 0.9, 0.95, 0.85], 2),
     ([1.0, 0.9, 0.9, 0.9], 2),  # a tie is not an improvement
     ([1.0, 0.9, 0.8, 0.95], 2),  # the improvement is not the last loss
