@@ -36,6 +36,7 @@ from grader.engine.testkit import (
     check_gradient,
     check_unchanged,
     grades,
+    returned,
 )
 from solutions import deep_training as ref
 
@@ -146,7 +147,9 @@ def bn_inputs(seed, N, D, dtype=np.float64):
 
 def bn_triple(got, what):
     if not isinstance(got, (list, tuple)) or len(got) != 3:
-        raise Feedback(f"{what} should return a tuple (out, new_running_mean, new_running_var)")
+        raise Feedback(
+            f"{what} returned {returned(got)}; it should return a tuple (out, new_running_mean, new_running_var)"
+        )
     return got
 
 
@@ -268,7 +271,7 @@ def bn_forward_sum(x, gamma, beta, dout, eps):
 
 def bnb_triple(got, what):
     if not isinstance(got, (list, tuple)) or len(got) != 3:
-        raise Feedback(f"{what} should return a tuple (dx, dgamma, dbeta)")
+        raise Feedback(f"{what} returned {returned(got)}; it should return a tuple (dx, dgamma, dbeta)")
     return got
 
 
