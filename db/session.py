@@ -26,8 +26,12 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import sessionmaker
 
+from grader.course.catalog import COURSE_ROOT
+from grader.course.places import default_database_path
+
 DB_DIR = Path(__file__).resolve().parent
-DEFAULT_URL = f"sqlite:///{DB_DIR / 'grades.sqlite3'}"
+# db/grades.sqlite3 in a writable course checkout, else the user's data folder (never site-packages)
+DEFAULT_URL = f"sqlite:///{default_database_path(COURSE_ROOT)}"
 MIGRATIONS = DB_DIR / "migrations"
 HEAD_REVISION = "0002"  # the newest file in db/migrations/versions; a test keeps them in step
 BUSY_TIMEOUT_S = 120

@@ -102,9 +102,9 @@ def count_trainable_parameters(model):
     (requires_grad False) do not count. A Linear(n_in, n_out) holds n_in*n_out weights and
     n_out biases.
 
-    >>> count_trainable_parameters(build_mlp([64, 32, 10]))     # 64*32 + 32 + 32*10 + 10
-    2410
-    After freeze_backbone on that model, only the head's 32*10 + 10 = 330 remain.
+    >>> count_trainable_parameters(build_mlp([64, 16, 10]))     # 64*16 + 16 + 16*10 + 10
+    1210
+    After freeze_backbone on that model, only the head's 16*10 + 10 = 170 remain.
     """
     raise NotImplementedError("fine_tuning.count_trainable_parameters")
 

@@ -80,10 +80,10 @@ def mlp_forward(X, params):
 def count_parameters(layer_sizes):
     """How many numbers a fully connected network learns.
 
-    layer_sizes lists the width of every layer, input first: [784, 128, 64, 10]
-    is a 784-pixel input, two hidden layers and 10 output classes. Between two
+    layer_sizes lists the width of every layer, input first: [784, 256, 10]
+    is a 784-pixel input, one hidden layer and 10 output classes. Between two
     consecutive layers of sizes m and n there are m*n weights and n biases, so
-    [784, 128, 64, 10] -> 784*128+128 + 128*64+64 + 64*10+10 = 109386.
+    [784, 256, 10] -> 784*256+256 + 256*10+10 = 203530.
 
     Fewer than two sizes, or any size below 1, is not a network: raise ValueError.
     Returns an int.

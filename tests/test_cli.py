@@ -79,7 +79,7 @@ def test_usage_errors_are_one_line_exit_2_and_write_nothing(cli, db_url, tmp_pat
     for args, expected in [
         (("submit", "activation"), "did you mean 'activations'"),
         (("submit", "neurons", "--file", str(tmp_path / "missing.py")), "does not exist"),
-        (("hint", "nope"), "there is no exercise 'nope'"),
+        (("hint", "nope"), "there is no exercise or function 'nope'"),
     ]:
         result = cli(*args)
         assert result.exit_code == 2, result.output

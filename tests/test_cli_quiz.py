@@ -20,7 +20,8 @@ if str(ROOT) not in sys.path:
 from db import queries  # noqa: E402
 from db.session import open_database  # noqa: E402
 from grader.cli import main  # noqa: E402
-from grader.course.quizbank import format_answer, load_keys, load_quizzes  # noqa: E402
+from grader.course.answers import format_answer  # noqa: E402
+from grader.course.quizbank import load_keys, load_quizzes  # noqa: E402
 
 STUDENT = "ada"
 QUIZZES = load_quizzes(ROOT)

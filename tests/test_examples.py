@@ -4,19 +4,23 @@ and the worker's "eval" op handles errors like calls do."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import tomllib
 
 import numpy as np
 import pytest
 
-from grader.course.catalog import COURSE_ROOT, get_exercise, load_manifest
+from grader.course.catalog import get_exercise, load_manifest
 from grader.course.examplecheck import compare, expected_value
-from grader.course.examples import KEYS, ExamplesProblem, load_examples
+from grader.course.examples import Example, ExamplesProblem, load_examples
 from grader.engine.examples import run_examples
-from grader.engine.sandbox import LearnerException, LearnerTimeout, Sandbox
+from grader.engine.failures import LearnerException, LearnerTimeout
+from grader.engine.sandbox import Sandbox
 from grader.engine.wire import Unsupported
+from grader.errors import CourseFileProblem
 
 SLUGS = [e.slug for e in load_manifest()]
+KEYS = {field.name for field in dataclasses.fields(Example)}
 
 
 def stub_names(exercise) -> dict[str, set[str]]:
@@ -67,23 +71,39 @@ def test_reference_passes_every_example_and_the_stub_none(slug):
     assert all("not implemented yet" in t.message for t in stub.tests), [t.message for t in stub.tests]
 
 
-def test_malformed_examples_are_reported(tmp_path):
-    import dataclasses
-
+def test_malformed_examples_are_reported_with_file_line_and_suggestion(tmp_path):
     (tmp_path / "exercises" / "examples").mkdir(parents=True)
     exercise = dataclasses.replace(get_exercise("neurons"), root=tmp_path)
     with pytest.raises(ExamplesProblem, match="has no visible examples"):
         load_examples(exercise)
+    where = "exercises/examples/neurons.toml"
     for text, message in [
-        ("x = 1", "must hold \\[\\[example\\]\\] tables"),
-        ('[[example]]\nfunction = "f"\ncall = "f(1)"', "exactly one of"),
-        ('[[example]]\nfunction = "f"\ncall = "f(1"\nexpected = "1"', "not a Python expression"),
-        ('[[example]]\nfunction = "f"\ncall = "f(1)"\nexpected = "open(1)"', "does not evaluate with numpy alone"),
-        ('[[example]]\nfunction = "f"\ncall = "f(1)"\nexpected_shape = "2"', "expected_shape"),
-        ('[[example]]\nfunction = "f"\ncall = "f(1)"\nexpected = "1"\ncolour = 1', "unknown keys"),
+        ("x = 1", f"{where}, line 1: unknown key 'x'"),
+        ('[[example]]\nfunction = "f"\ncall = "f(1)"', f"{where}, line 1, example 'f': needs exactly one of"),
+        (
+            '[[example]]\nfunction = "f"\ncall = "f(1"\nexpected = "1"',
+            "line 3, example 'f': 'call' is not a Python expression",
+        ),
+        (
+            '[[example]]\nfunction = "f"\ncall = "f(1)"\nexpected = "open(1)"',
+            "line 4, example 'f': 'expected' does not evaluate",
+        ),
+        ('[[example]]\nfunction = "f"\ncall = "f(1)"\nexpected_shape = "2"', "'expected_shape' must be a list"),
+        (
+            '[[example]]\nfunction = "f"\ncall = "f(1)"\nexpected = "1"\ncolour = 1',
+            "line 5, example 'f': unknown key 'colour'",
+        ),
+        (
+            '[[example]]\nfunction = "f"\ncall = "f(1)"\nexpeted = "1"',
+            "unknown key 'expeted' — did you mean 'expected'\\?",
+        ),
+        (
+            '[[example]]\nfunction = "f"\ncall = "f(1)"\nexpected = "1"\nrtol = "0.1"',
+            "'rtol' must be a number, not \"0.1\" \\(text\\)",
+        ),
     ]:
         exercise.examples_path.write_text(text)
-        with pytest.raises(ExamplesProblem, match=message):
+        with pytest.raises(CourseFileProblem, match=message):
             load_examples(exercise)
 
 
@@ -105,7 +125,8 @@ def test_sandbox_evaluate_handles_errors_like_calls():
     source = (
         "import numpy as np\n\ndef f(x):\n    return np.asarray(x) * 2\n\ndef slow():\n    while True:\n        pass\n"
     )
-    sandbox = Sandbox(source, "learner", COURSE_ROOT, call_limit=1.0, run_limit=30.0)
+    exercise = dataclasses.replace(get_exercise("activations"), call_limit=1.0, time_limit=30.0)
+    sandbox = Sandbox(exercise, source)
     sandbox.start()
     try:
         assert np.array_equal(sandbox.evaluate("f([1, 2])").value, np.array([2, 4]))

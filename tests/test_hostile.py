@@ -25,6 +25,11 @@ def grade(source: str, slug="activations", **limits):
     return result, time.monotonic() - started
 
 
+# Every hostile run ends within its own limits (a few seconds on an idle machine); the bound leaves room
+# for a loaded one, where limits count the learner's own time, not the host's.
+BOUNDED_S = 30
+
+
 def messages(result) -> str:
     return "\n".join(t.message for t in result.tests)
 
@@ -45,14 +50,14 @@ def test_exit_at_import_gains_nothing():
     assert result.score == 0 and result.status == "error"
     assert "sys.exit()" in result.message
     assert "22/22 tests passed" in result.output  # shown as the learner's output, never parsed
-    assert seconds < 8
+    assert seconds < BOUNDED_S
 
 
 def test_hard_exit_at_import_gains_nothing():
     result, seconds = grade("import os\nos._exit(0)\n")
     assert result.score == 0
     assert "ended the grading process" in result.message
-    assert seconds < 8
+    assert seconds < BOUNDED_S
 
 
 def test_exception_at_import_names_the_line():
@@ -112,14 +117,14 @@ def test_infinite_loop_is_stopped_per_call_and_the_run_is_bounded():
     )
     assert "did not return within 1 s" in messages(result)
     assert sum(t.points for t in result.tests if t.function == "relu_grad") == 2  # still graded after restarts
-    assert seconds < 10
+    assert seconds < BOUNDED_S
     assert result.score == 2
 
 
 def test_infinite_loop_at_import_is_bounded():
     result, seconds = grade("while True:\n    pass\n", time_limit=4.0)
     assert result.score == 0
-    assert seconds < 8
+    assert seconds < BOUNDED_S
     assert "time limit" in result.message or "did not finish" in result.message
 
 
@@ -187,12 +192,14 @@ def test_confinement_no_reading_the_course_no_writing_outside_no_network(tmp_pat
     from grader.course.catalog import COURSE_ROOT
 
     target = tmp_path / "escaped.txt"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the host's")
     result, _ = grade(f"""
         import os, socket
         import numpy as np
         seen = []
         for path in [{str(COURSE_ROOT / "solutions" / "activations.py")!r}, {str(COURSE_ROOT / "db")!r},
-                     "/etc/passwd", "/root"]:
+                     "/etc/passwd", {str(secret)!r}, {str(tmp_path)!r}]:
             try:
                 open(path).read() if os.path.isfile(path) else os.listdir(path)
                 seen.append("READ " + path)
@@ -220,6 +227,20 @@ def test_confinement_no_reading_the_course_no_writing_outside_no_network(tmp_pat
     assert not target.exists()
 
 
+def sleepers(marker: str) -> list[int]:
+    """Processes anywhere on the host whose command line holds `marker`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if marker.encode() in handle.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
+
+
 def test_no_process_is_left_behind():
     def children():
         with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as handle:
@@ -231,22 +252,24 @@ def test_no_process_is_left_behind():
         ready, told = os.pipe()
         if os.fork() == 0:
             os.setsid()
-            grandchild = os.fork()
-            if grandchild == 0:
-                time.sleep(600)
-            print("escaped:", os.getpid(), grandchild, flush=True)
+            if os.fork() == 0:
+                os.execv("/bin/sleep", ["sleep", "612.345"])
             os.write(told, b"x")
-            time.sleep(600)
+            os.execv("/bin/sleep", ["sleep", "612.346"])
         os.read(ready, 1)  # the import goes on once both processes exist
+        for _ in range(100):
+            alive = [p for p in os.listdir("/proc") if p.isdigit() and b"612.34" in open(f"/proc/{p}/cmdline", "rb").read()]
+            if len(alive) == 2:
+                break
+            time.sleep(0.02)
+        print("alive:", len(alive))
         def relu(x):
             return x
     """)
-    assert seconds < 8
+    assert "alive: 2" in result.output, result.output  # both were running during the run
+    assert seconds < BOUNDED_S
     assert children() == before
-    escaped = [int(p) for p in result.output.split("escaped:")[1].split()[:2]]
-    assert len(escaped) == 2
-    for pid in escaped:
-        assert not os.path.exists(f"/proc/{pid}"), f"process {pid} outlived the run"
+    assert sleepers("612.345") == [] and sleepers("612.346") == [], "a process outlived the run"
 
 
 def test_memory_hog_is_stopped_with_a_message():
@@ -261,7 +284,7 @@ def test_memory_hog_is_stopped_with_a_message():
     )
     assert result.score == 0
     assert "MemoryError" in messages(result) or "memory" in messages(result)
-    assert seconds < 8
+    assert seconds < BOUNDED_S
 
 
 def test_learner_output_is_truncated_and_paths_hidden():

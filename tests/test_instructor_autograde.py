@@ -15,7 +15,7 @@ import pytest
 from db import queries
 from db.session import open_database
 from grader.course.catalog import get_exercise
-from grader.engine.sandbox import _children_of
+from grader.engine.fallback import children_of as _children_of
 from grader.service import autograde
 from grader.service import submit as service
 

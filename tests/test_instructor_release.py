@@ -80,7 +80,7 @@ def test_release_has_the_learners_material(release):
     if (COURSE_ROOT / "README.md").exists():
         assert (release / "README.md").is_file()
     pyproject = (release / "pyproject.toml").read_text()
-    assert '"grader*"' in pyproject and "solutions" not in pyproject
+    assert '"grader"' in pyproject and "solutions" not in pyproject
     if (COURSE_ROOT / "setup.sh").exists():
         setup = (release / "setup.sh").read_text()
         assert os.access(release / "setup.sh", os.X_OK) and "grade demo" not in setup and "pip install" in setup
@@ -159,3 +159,45 @@ def test_release_submit_is_a_practice_run_recorded_unofficial(release, tmp_path)
     assert queries.progress(database, "lea", official_only=True) == {}
     demo = run_release_grade(release, "demo", "--db", db_url)
     assert demo.returncode == 2 and "instructor's copy" in demo.stderr + demo.stdout
+    # the practice scores add up: every visible example passed is complete in `grade status` too
+    status = run_release_grade(release, "status", "--db", db_url, "--student", "lea", "--json")
+    assert status.returncode == 0, status.stderr
+    report = json.loads(status.stdout)
+    neurons = next(row for row in report["exercises"] if row["exercise"] == "neurons")
+    assert report["practice"] is True
+    assert neurons["best_score"] == neurons["max_score"] == result["max_score"] and neurons["complete"], neurons
+    others = [row for row in report["exercises"] if row["exercise"] != "neurons"]
+    assert all(row["max_score"] > 0 and not row["complete"] for row in others), others
+    shown = run_release_grade(release, "status", "--db", db_url, "--student", "lea")
+    assert f"Exercises complete: 1/{len(report['exercises'])}" in shown.stdout, shown.stdout
+
+
+def test_release_readme_and_setup_are_the_learners(release):
+    readme = (release / "README.md").read_text()
+    for absent in (
+        "run-tests.sh",
+        "grade demo",
+        "## For instructors",
+        "grade release",
+        "grade autograde",
+        "solutions/",
+    ):
+        assert absent not in readme, absent
+    for present in (
+        "./setup.sh",
+        "./setup.sh --jupyter",
+        "grade status",
+        "grade submit neurons",
+        "### Working in Jupyter",
+    ):
+        assert present in readme, present
+    assert "official grade comes from your instructor" in " ".join(readme.split())
+    help_text = subprocess.run(["bash", str(release / "setup.sh"), "--help"], capture_output=True, text=True)
+    assert help_text.returncode == 0 and "--jupyter" in help_text.stdout
+    wrong = subprocess.run(["bash", str(release / "setup.sh"), "--no-demo"], capture_output=True, text=True)
+    assert wrong.returncode == 2 and "unknown option" in wrong.stderr
+    # every command the learners' README shows in a code block is one that copy has
+    blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.S)
+    commands = {line.split()[1] for block in blocks for line in block.splitlines() if line.startswith("grade ")}
+    listed = run_release_grade(release, "--help").stdout
+    assert commands and all(f"  {command} " in listed for command in commands), (commands, listed)

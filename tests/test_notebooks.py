@@ -16,16 +16,10 @@ from click.testing import CliRunner
 
 from grader.cli import main
 from grader.course.catalog import COURSE_ROOT, get_exercise, load_manifest
+from grader.course.docmarkdown import docstring_markdown
 from grader.course.examples import load_examples
-from grader.course.notebooks import (
-    EXAMPLES_TAG,
-    NotebookProblem,
-    build_notebook,
-    docstring_markdown,
-    is_untouched,
-    notebook_text,
-    source_from_notebook,
-)
+from grader.course.notebook_source import EXAMPLES_TAG, NotebookProblem, source_from_notebook
+from grader.course.notebooks import build_notebook, is_untouched, notebook_text
 
 EXERCISES = load_manifest()
 SLUGS = [e.slug for e in EXERCISES]
@@ -332,8 +326,8 @@ def test_check_explains_a_wrong_value(tmp_path):
     assert result.exit_code == 1
     messages = [t["message"] for t in json.loads(result.output)["tests"] if t["function"] == "count_parameters"]
     assert messages[0] == (
-        "count_parameters([784, 128, 64, 10]) returned 0; expected 109386 (rtol 1e-06, atol 1e-08) "
-        "(note: 784*128+128 + 128*64+64 + 64*10+10)"
+        "count_parameters([784, 256, 10]) returned 0; expected 203530 (rtol 1e-06, atol 1e-08) "
+        "(note: 784*256+256 + 256*10+10)"
     )
 
 

@@ -14,19 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grader.course.quizbank import (  # noqa: E402
-    Choice,
-    InvalidAnswer,
-    Key,
-    Question,
-    QuizBankError,
-    format_answer,
-    is_correct,
-    load_keys,
-    load_quizzes,
-    parse_answer,
-    validate_bank,
-)
+from grader.course.answers import InvalidAnswer, format_answer, is_correct, parse_answer  # noqa: E402
+from grader.course.quizbank import Choice, Key, Question, load_keys, load_quizzes, validate_bank  # noqa: E402
+from grader.errors import CourseFileProblem as QuizBankError  # noqa: E402
 
 QUIZ_IDS = [
     "neurons",
@@ -142,9 +132,9 @@ def test_single_choice_keys_are_spread_over_the_letters(bank):
 # ---------------------------------------------------------------- parse, judge, format
 
 CHOICES = tuple(Choice(cid, f"choice {cid}") for cid in "abcd")
-SINGLE = Question("t.1", "t", "single", "Pick one.", CHOICES)
-MULTIPLE = Question("t.2", "t", "multiple", "Pick all that apply.", CHOICES)
-NUMERIC = Question("t.3", "t", "numeric", "How many?", (), "parameters")
+SINGLE = Question("t.1", "single", "Pick one.", CHOICES)
+MULTIPLE = Question("t.2", "multiple", "Pick all that apply.", CHOICES)
+NUMERIC = Question("t.3", "numeric", "How many?", (), "parameters")
 
 
 @pytest.mark.parametrize(
@@ -242,22 +232,26 @@ def test_invalid_answer_messages_say_what_to_do():
         parse_answer(NUMERIC, "abc")
 
 
+def key(question, value, tolerance=0.0):
+    return Key(question, value, tolerance, explanation="Why it is so.")
+
+
 def test_is_correct_rules():
-    assert is_correct(SINGLE, Key("t.1", "b"), "b")
-    assert not is_correct(SINGLE, Key("t.1", "b"), "c")
-    multiple_key = Key("t.2", ("a", "c"))
+    assert is_correct(SINGLE, key("t.1", "b"), "b")
+    assert not is_correct(SINGLE, key("t.1", "b"), "c")
+    multiple_key = key("t.2", ("a", "c"))
     assert is_correct(MULTIPLE, multiple_key, ("a", "c"))
     assert not is_correct(MULTIPLE, multiple_key, ("a",))  # a subset is not enough
     assert not is_correct(MULTIPLE, multiple_key, ("a", "b", "c"))  # nor a superset
-    numeric_key = Key("t.3", 0.5, tolerance=0.01)
+    numeric_key = key("t.3", 0.5, tolerance=0.01)
     assert is_correct(NUMERIC, numeric_key, 0.5)
     assert is_correct(NUMERIC, numeric_key, 0.51)  # the boundary counts
     assert is_correct(NUMERIC, numeric_key, 0.49)
     assert not is_correct(NUMERIC, numeric_key, 0.52)
-    assert is_correct(NUMERIC, Key("t.3", 109386.0), 109386.0)
-    assert not is_correct(NUMERIC, Key("t.3", 109386.0), 109385.0)
+    assert is_correct(NUMERIC, key("t.3", 109386.0), 109386.0)
+    assert not is_correct(NUMERIC, key("t.3", 109386.0), 109385.0)
     with pytest.raises(ValueError):
-        is_correct(SINGLE, Key("t.2", "b"), "b")  # a key for another question
+        is_correct(SINGLE, key("t.2", "b"), "b")  # a key for another question
 
 
 def test_format_answer_is_canonical_and_round_trips():
@@ -399,7 +393,7 @@ def test_catches_numeric_key_that_is_a_string(tmp_path):
 
 def test_catches_boolean_numeric_key(tmp_path):
     keys = replace_once(GOOD_KEYS, "key = 109386", "key = true")
-    assert "boolean" in problems_for(tmp_path, keys=keys)
+    assert "'key' must be text in quotes, a list or a number, not true" in problems_for(tmp_path, keys=keys)
 
 
 def test_catches_negative_tolerance(tmp_path):
@@ -416,7 +410,7 @@ def test_catches_missing_key(tmp_path):
 
 def test_catches_answer_entry_without_key_field(tmp_path):
     keys = replace_once(GOOD_KEYS, 'key = "b"\n', "")
-    assert "no key" in problems_for(tmp_path, keys=keys)
+    assert "answer 'demo.1': 'key' is missing" in problems_for(tmp_path, keys=keys)
 
 
 def test_catches_two_keys_for_one_question(tmp_path):
@@ -449,7 +443,7 @@ def test_catches_key_for_unknown_question(tmp_path):
 
 def test_catches_unknown_kind_and_missing_text(tmp_path):
     quiz = replace_once(GOOD_QUIZ, 'kind = "numeric"', 'kind = "essay"')
-    assert "kind must be one of" in problems_for(tmp_path, quiz=quiz)
+    assert "'kind' must be one of 'single', 'multiple', 'numeric', not \"essay\"" in problems_for(tmp_path, quiz=quiz)
     quiz = replace_once(GOOD_QUIZ, 'text = "Pick b."\n', "")
     assert "text" in problems_for(tmp_path, quiz=quiz)
 

@@ -63,7 +63,7 @@ def test_a_pickled_array_is_refused():
     read, write = os.pipe()
     os.write(write, data)
     os.close(write)
-    with pytest.raises(ValueError):
+    with pytest.raises(wire.WireError):
         wire.Reader(read).read_message()
     os.close(read)
 
@@ -73,6 +73,6 @@ def test_raw_pickle_is_not_a_message():
     payload = pickle.dumps({"score": 22})
     os.write(write, struct.pack("<I", len(payload)) + payload)
     os.close(write)
-    with pytest.raises(ValueError):
+    with pytest.raises(wire.WireError):
         wire.Reader(read).read_message()
     os.close(read)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 from grader import __version__
@@ -9,10 +11,16 @@ from grader.cli.common import Problem
 from grader.errors import UsageProblem
 
 
+def _stop(number, _frame):
+    raise SystemExit(128 + number)  # unwinds: every sandbox and database child is ended on the way out
+
+
 class _Grade(click.Group):
     """Every UsageProblem raised below a command becomes one line on stderr and exit code 2."""
 
     def invoke(self, ctx):
+        for number in (signal.SIGTERM, signal.SIGHUP):  # a CI timeout, a closed terminal: clean up like Ctrl-C
+            signal.signal(number, _stop)
         try:
             return super().invoke(ctx)
         except UsageProblem as problem:

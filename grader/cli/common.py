@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import click
 
-DB_HELP = "Database URL (default: $GRADE_DB, else the SQLite file db/grades.sqlite3 of the course)."
+DB_HELP = (
+    "Database URL (default: $GRADE_DB, else the SQLite file db/grades.sqlite3 of a course checkout, "
+    "or grades.sqlite3 in $XDG_DATA_HOME/nn-grade (~/.local/share/nn-grade) for an installed grader)."
+)
 STUDENT_HELP = "Whose work this is (default: $GRADE_STUDENT, else your user name)."
 
 
@@ -26,6 +29,15 @@ def db_or_fail(url):
     return open_db(url)
 
 
+def check_student_option(_context, _parameter, value):
+    """--student NAME: a printable name of 1 to 100 characters (UsageProblem otherwise: one line, exit 2)."""
+    if value is None:
+        return None
+    from grader.course.submissions import check_student
+
+    return check_student(value)
+
+
 db_option = click.option("--db", "db_url", metavar="URL", help=DB_HELP)
-student_option = click.option("--student", metavar="NAME", help=STUDENT_HELP)
+student_option = click.option("--student", metavar="NAME", help=STUDENT_HELP, callback=check_student_option)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")

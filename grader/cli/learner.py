@@ -10,6 +10,7 @@ import click
 from grader.cli.app import main
 from grader.cli.common import (
     Problem,
+    check_student_option,
     db_option,
     db_or_fail,
     exercise_or_fail,
@@ -46,8 +47,8 @@ def submit(slug, file_path, verbose, student, db_url, as_json):
     """
     exercise = exercise_or_fail(slug)
     path = file_path or exercise.stub_path
-    source = submissions.read_source(path)
     student = student or submissions.default_student()
+    source = submissions.read_source(path, exercise)
     practice = not has_hidden_tests()  # a learners' copy: visible examples only, never an official grade
     recorder = service.Recorder(db_url)  # opens the database while the submission is graded
     try:
@@ -107,24 +108,57 @@ def list_exercises(as_json):
 
 
 @main.command()
-@click.argument("slug")
-def hint(slug):
-    """A hint for exercise SLUG.
+@click.argument("name")
+def hint(name):
+    """A hint for exercise NAME, or for the exercise that has the function NAME.
 
     \b
     Example:
-      grade hint softmax        (an unknown name suggests the closest exercise)
       grade hint activations
+      grade hint softmax        (a function: the hint of its exercise, activations)
     """
-    exercise = exercise_or_fail(slug)
-    click.echo(f"{exercise.slug} — {exercise.title}\n")
+    from grader.course.catalog import get_exercise
+    from grader.errors import UnknownExercise
+
+    try:
+        exercise = get_exercise(name)
+        intro = ""
+    except UnknownExercise as unknown:
+        from grader.course.functions import exercises_defining
+
+        owners = exercises_defining(name)
+        if not owners:
+            raise Problem(_no_such_name(name)) from unknown
+        exercise = owners[0]
+        kind = "class" if name[:1].isupper() else "function"
+        others = "".join(f" (also in '{e.slug}')" for e in owners[1:])
+        intro = f"{name} is a {kind} of exercise '{exercise.slug}'{others}.\n\n"
+    click.echo(f"{intro}{exercise.slug} — {exercise.title}\n")
     click.echo(exercise.hint)
     click.echo(f"\nThe docstrings in {exercise.stub_path} explain each function in detail.")
 
 
+def _no_such_name(name: str) -> str:
+    import difflib
+
+    from grader.course.functions import exercise_functions
+
+    functions = exercise_functions()
+    names = [*functions, *sorted(name for names in functions.values() for name in names)]
+    close = difflib.get_close_matches(name, names, n=1)
+    suggestion = f"did you mean '{close[0]}'? " if close else ""
+    return f"there is no exercise or function '{name}'; {suggestion}`grade list` shows the exercises"
+
+
 @main.command()
 @db_option
-@click.option("--student", default="demo", show_default=True, help="The name the demo submissions go under.")
+@click.option(
+    "--student",
+    default="demo",
+    show_default=True,
+    callback=check_student_option,
+    help="The name the demo submissions go under.",
+)
 def demo(db_url, student):
     """Grade every reference solution as a demo student, then show the status.
 

@@ -67,15 +67,12 @@ def notebook_command(slug, all_exercises, out_dir, force):
     directory = out_dir if out_dir is not None else COURSE_ROOT / "exercises" / "notebooks"
     if directory.exists() and not directory.is_dir():
         raise Problem(f"{directory} is not a directory; pass a directory to --out")
-    from grader.course.examples import ExamplesProblem
     from grader.course.notebooks import write_notebook
 
     kept = []
     for exercise in exercises:
         try:
-            path, outcome = write_notebook(exercise, directory, force=force)
-        except ExamplesProblem as problem:
-            raise Problem(str(problem)) from None
+            path, outcome = write_notebook(exercise, directory, force=force)  # a broken examples file: UsageProblem
         except OSError as error:
             raise Problem(
                 f"could not write the notebook into {directory} ({error.strerror}); "
@@ -124,10 +121,11 @@ def check(slug, file_path, as_json):
     """
     exercise = exercise_or_fail(slug)
     path = file_path or exercise.stub_path
-    source = submissions.read_source(path)
+    source = submissions.read_source(path, exercise)
+    from grader.course.notebook_source import relabel_lines
     from grader.engine.examples import run_examples
 
-    result = run_examples(exercise, source, submissions.default_student())
+    result = relabel_lines(run_examples(exercise, source, submissions.default_student()), source)
     if as_json:
         render.print_json(result.to_dict())
     else:

@@ -22,8 +22,8 @@ from grader.errors import UsageProblem
     "answers",
     multiple=True,
     metavar="Q_ID=VALUE",
-    help="Answer without being asked (repeatable): a choice (neurons.1=a), all that apply "
-    "(neurons.4=a,c,e) or a number (neurons.2=109386).",
+    help="Answer without being asked (repeatable): a choice (neurons.1=b), all that apply "
+    "(neurons.4=b,d) or a number (neurons.2=42).",
 )
 @student_option
 @db_option
@@ -41,8 +41,10 @@ def quiz_command(chapter, answers, student, db_url, as_json):
       grade quiz                       the quizzes, their questions and your scores
       grade quiz neurons               the chapter 1 quiz, asked in the terminal
       grade quiz 1                     the same, by chapter number
-      grade quiz neurons --answer neurons.1=a --answer neurons.4=a,c,e --answer neurons.2=109386
-      grade quiz neurons --answer neurons.2=109386 --json
+      grade quiz neurons --answer neurons.1=b --answer neurons.4=b,d --answer neurons.2=42
+      grade quiz neurons --answer neurons.2=42 --json
+
+    (The examples show the form of an answer, not the right one.)
     """
     from grader.render import quiz as render_quiz
     from grader.render import terminal as render

@@ -9,93 +9,117 @@ They live in exercises/examples/<slug>.toml (learner-visible, unlike the hidden 
     # or: expected_shape = [2, 4]                      # the result must be an array of that shape
     # optional: rtol, atol (default 1e-6, 1e-8), note (shown when the example fails)
 
-`call` runs in the isolated worker like everything else a learner wrote (worker op "eval"); the
-verdict is decided here, in the judge, by `grader.course.examplecheck.compare`, the same function the
-notebooks' examples cell uses. Running examples records nothing.
+The `Example` model below is that schema; the file goes through the one loader of course files
+(`grader.course.coursefiles`), which also checks that every `call` is a Python expression and every
+`expected` evaluates with numpy alone. `call` runs in the isolated worker like everything else a
+learner wrote (worker op "eval"); the verdict is decided in the judge by
+`grader.course.examplecheck.compare`, the same function the notebooks' examples cell uses.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 
 from grader.course.catalog import Exercise
+from grader.course.coursefiles import load
 from grader.course.examplecheck import EXAMPLE_ATOL, EXAMPLE_RTOL, expected_value
-from grader.errors import UsageProblem
+from grader.course.schema import SCHEMA_CONFIG, Rules, from_toml
+from grader.errors import CourseFileProblem
 
-KEYS = {"function", "call", "expected", "expected_shape", "rtol", "atol", "note"}
 
-
-class ExamplesProblem(UsageProblem):
-    """The examples of an exercise are missing or malformed (one line saying which and where)."""
+class ExamplesProblem(CourseFileProblem):
+    """The examples of an exercise are missing (one line saying which and where)."""
 
 
 @dataclass(frozen=True)
 class Example:
-    function: str
-    call: str
-    expected: str | None = None
-    expected_shape: tuple[int, ...] | None = None
+    __pydantic_config__ = SCHEMA_CONFIG
+
+    function: str  # the function or Class.method it checks
+    call: str  # a Python expression, evaluated in the learner's module
+    expected: str | None = None  # a Python expression, evaluated with numpy alone
+    expected_shape: tuple[int, ...] | None = None  # or: the result is an array of this shape
     rtol: float = EXAMPLE_RTOL
     atol: float = EXAMPLE_ATOL
-    note: str = ""
+    note: str = ""  # shown when the example fails
+
+    def __post_init__(self):
+        normal = {"function": self.function.strip(), "call": self.call.strip(), "note": self.note.strip()}
+        normal |= {"rtol": float(self.rtol), "atol": float(self.atol)}
+        if self.expected_shape is not None:
+            normal["expected_shape"] = tuple(self.expected_shape)
+        for name, value in normal.items():
+            object.__setattr__(self, name, value)
+        rules = Rules()
+        rules.check(bool(self.function), "function", "'function' must not be empty")
+        rules.check(bool(self.call), "call", "'call' must not be empty")
+        rules.check(
+            (self.expected is None) != (self.expected_shape is None),
+            "expected",
+            "needs exactly one of 'expected' and 'expected_shape'",
+        )
+        rules.check(all(size >= 0 for size in self.expected_shape or ()), "expected_shape", "sizes must be >= 0")
+        rules.check(self.rtol >= 0, "rtol", "'rtol' must be a number >= 0")
+        rules.check(self.atol >= 0, "atol", "'atol' must be a number >= 0")
+        rules.done()
+
+    @property
+    def function_name(self) -> str:
+        """The top-level name the example needs: "Value" for "Value.backward"."""
+        return self.function.split(".")[0]
+
+
+@dataclass(frozen=True)
+class ExampleFile:
+    """exercises/examples/<slug>.toml."""
+
+    __pydantic_config__ = SCHEMA_CONFIG
+
+    examples: tuple[Example, ...]
+
+    def __post_init__(self):
+        examples = tuple(e if isinstance(e, Example) else from_toml(Example, e) for e in self.examples)
+        object.__setattr__(self, "examples", examples)
+        rules = Rules()
+        rules.check(bool(examples), "example", "no examples (expected [[example]] tables)")
+        rules.done()
+
+
+def example_checks(documents) -> list:
+    """What pydantic cannot check: `call` is Python, `expected` evaluates with numpy alone."""
+    found = []
+    for document in documents:
+        if not isinstance(document.value, ExampleFile):
+            continue
+        for index, example in enumerate(document.value.examples):
+            try:
+                compile(example.call, "<call>", "eval")
+            except SyntaxError as error:
+                found.append(
+                    document.issue(("example", index, "call"), f"'call' is not a Python expression ({error.msg})")
+                )
+            if example.expected is None:
+                continue
+            try:
+                expected_value(example.expected)
+            except Exception as error:  # noqa: BLE001 - any failure is a defect of the file
+                found.append(
+                    document.issue(
+                        ("example", index, "expected"),
+                        f"'expected' does not evaluate with numpy alone ({type(error).__name__}: {error})",
+                    )
+                )
+    return found
+
+
+MODELS_SOURCE = (__file__,)
 
 
 def load_examples(exercise: Exercise) -> list[Example]:
-    """The exercise's examples, checked against the schema above (ExamplesProblem if anything is off)."""
+    """The exercise's examples; ExamplesProblem when it has none, CourseFilesInvalid when the file is
+    broken (both UsageProblems: one line, exit 2)."""
     path = exercise.examples_path
     if not path.exists():
         raise ExamplesProblem(f"exercise '{exercise.slug}' has no visible examples ({path} is missing)")
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ExamplesProblem(f"{path} is not valid TOML: {error}") from None
-    if set(data) != {"example"} or not isinstance(data["example"], list) or not data["example"]:
-        raise ExamplesProblem(f"{path} must hold [[example]] tables and nothing else")
-    return [_parse(entry, f"{path}: example {number}") for number, entry in enumerate(data["example"], start=1)]
-
-
-def _parse(entry, where: str) -> Example:
-    if not isinstance(entry, dict):
-        raise ExamplesProblem(f"{where} is not a table")
-    unknown = set(entry) - KEYS
-    if unknown:
-        raise ExamplesProblem(f"{where} has unknown keys {sorted(unknown)}; the keys are {sorted(KEYS)}")
-    for key in ("function", "call"):
-        if not isinstance(entry.get(key), str) or not entry[key].strip():
-            raise ExamplesProblem(f"{where} needs a non-empty string `{key}`")
-    if ("expected" in entry) == ("expected_shape" in entry):
-        raise ExamplesProblem(f"{where} needs exactly one of `expected` and `expected_shape`")
-    try:
-        compile(entry["call"], "<call>", "eval")
-    except SyntaxError as error:
-        raise ExamplesProblem(f"{where}: `call` is not a Python expression ({error.msg})") from None
-    shape = None
-    if "expected" in entry:
-        if not isinstance(entry["expected"], str):
-            raise ExamplesProblem(f"{where}: `expected` must be a string holding a Python expression")
-        try:
-            expected_value(entry["expected"])
-        except Exception as error:  # noqa: BLE001 - any failure is a defect of the file
-            raise ExamplesProblem(
-                f"{where}: `expected` does not evaluate with numpy alone ({type(error).__name__}: {error})"
-            ) from None
-    else:
-        shape = entry["expected_shape"]
-        if not (isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)):
-            raise ExamplesProblem(f"{where}: `expected_shape` must be a list of sizes, e.g. [2, 4]")
-        shape = tuple(shape)
-    tolerances = {}
-    for key in ("rtol", "atol"):
-        if key in entry:
-            value = entry[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise ExamplesProblem(f"{where}: `{key}` must be a number >= 0")
-            tolerances[key] = float(value)
-    note = entry.get("note", "")
-    if not isinstance(note, str):
-        raise ExamplesProblem(f"{where}: `note` must be a string")
-    return Example(
-        entry["function"].strip(), entry["call"].strip(), entry.get("expected"), shape, note=note.strip(), **tolerances
-    )
+    [data] = load(f"examples-{exercise.slug}", [(path, ExampleFile)], exercise.root, MODELS_SOURCE, example_checks)
+    return list(from_toml(ExampleFile, data).examples)

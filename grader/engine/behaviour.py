@@ -20,8 +20,11 @@ FACTOR_RTOL = 1e-6  # a factor is named only when it holds to this precision on 
 def close(a, b) -> bool:
     """Whether two plain-data results are the same (arrays within a float32-friendly tolerance)."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        if a.dtype.kind in "biu" and b.dtype.kind in "biu":  # counts and indices: exactly
+            return a.shape == b.shape and bool(np.array_equal(a, b))
         try:
-            a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+            a, b = a.astype(np.float64), b.astype(np.float64)
         except (TypeError, ValueError):
             return False
         return a.shape == b.shape and bool(np.allclose(a, b, rtol=2e-4, atol=1e-6, equal_nan=True))
@@ -30,6 +33,8 @@ def close(a, b) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
     if _is_number(a) and _is_number(b):
+        if isinstance(a, int | np.integer) and isinstance(b, int | np.integer):
+            return int(a) == int(b)
         return bool(np.isclose(float(a), float(b), rtol=2e-4, atol=1e-6, equal_nan=True))
     return type(a) is type(b) and a == b
 
@@ -125,7 +130,8 @@ NON_FINITE = {
     "invalid value encountered in divide": (
         "zero_divided_by_zero",
         "your code divides 0 by 0 (numpy warned 'invalid value encountered in divide'), which gives NaN: "
-        "this happens when everything in a sum underflows to 0; shift the values (subtract the maximum) first",
+        "this happens when every term of a sum underflows to 0, as exp of very negative numbers does; shift "
+        "each slice by its own maximum before exp so that its largest term is exp(0) = 1",
     ),
     "overflow encountered in exp": (
         "overflow_in_exp",
@@ -179,7 +185,7 @@ def _factor(g, e, call):
             return (
                 "not_divided_by_count",
                 f"your result is exactly {n:g} times the expected one, and {n:g} is {what}: "
-                "divide by it — a mean, not a sum",
+                "check what you divide by (a mean divides the sum by the number of things it averages)",
             )
         if np.isclose(c, 1 / n, rtol=FACTOR_RTOL):
             return (

@@ -142,6 +142,14 @@ def isolate_network() -> str:
     return f"network namespace unavailable ({errno.errorcode.get(err, err)})"
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """SIGKILL this process when the judge that started it dies (bubblewrap does this itself)."""
+    _libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+
+
 def set_limits(memory_bytes: int, file_bytes: int = 64 * 2**20) -> None:
     """Bound the worker's address space and the size of any file it writes; no core dumps."""
     for limit, value in (

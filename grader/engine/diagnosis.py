@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from grader.engine import behaviour
-from grader.engine.sandbox import LearnerException
+from grader.engine.failures import LearnerException
 
 BUDGET_S = 3.0  # replays per failed test stop after this long: feedback must stay quick
 STABILITY = {"over": "raise", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
@@ -55,7 +55,7 @@ def misconception(function: str, text: str, detect=None):
     """
 
     def mark(variant):
-        variant.__misconception__ = (function, inspect.cleandoc(text), detect)
+        variant.__misconception__ = (function, " ".join(inspect.cleandoc(text).split()), detect)
         return variant
 
     return mark

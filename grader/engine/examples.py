@@ -12,8 +12,8 @@ import time
 from grader.course.catalog import Exercise
 from grader.course.examplecheck import compare, expected_value
 from grader.course.examples import Example, load_examples
+from grader.engine.failures import LearnerError
 from grader.engine.judge import run_result, start_sandbox
-from grader.engine.sandbox import LearnerError
 from grader.results import RunResult, TestResult
 
 

@@ -11,14 +11,42 @@ replaced, before the learner's module is imported, by versions that leave those 
 alone while a stability call runs. Divisions by zero and invalid values are reported, not
 failed: a right, finite result that passed through log(0) is stable by the contract.
 
+Installed libraries keep their own error states: numpy's own Python code sets np.errstate where
+it handles an inf or a NaN itself on purpose, which is stable by the contract. So a call to these
+functions from a file of the Python installation (the standard library, the sandbox's packages)
+is passed through unchanged; the learner's
+file, and code it compiles itself, never is. (This guards against honest silencing, not against
+a submission determined to cheat, which the instructor sees in its code.)
+
 Imported by the worker before it is confined: it must not import the project.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import sysconfig
+
 import numpy as np
 
 WATCHED = ("over", "invalid", "divide")
+
+
+def _library_folders() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    folders = {"/sandbox/site/"}  # the exercise's packages inside bubblewrap
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        if paths.get(key):
+            folders |= {os.path.join(paths[key], ""), os.path.join(os.path.realpath(paths[key]), "")}
+    return tuple(sorted(folders))
+
+
+LIBRARY_FOLDERS = _library_folders()
+
+
+def _called_from_library() -> bool:
+    """Whether the code that called np.errstate/np.seterr/np.seterrcall is an installed library's."""
+    return sys._getframe(2).f_code.co_filename.startswith(LIBRARY_FOLDERS)
 
 
 class _Recorder:
@@ -49,20 +77,20 @@ def _forced(settings: dict) -> dict:
 
 
 def errstate(**settings):
-    if _active:
+    if _active and not _called_from_library():
         settings = _forced(settings)
     return _original["errstate"](**settings)
 
 
 def seterr(**settings):
-    if _active:
+    if _active and not _called_from_library():
         settings = _forced(settings)
         settings.pop("call")
     return _original["seterr"](**settings)
 
 
 def seterrcall(func):
-    if _active:
+    if _active and not _called_from_library():
         return _active[-1]
     return _original["seterrcall"](func)
 

@@ -16,27 +16,21 @@ from grader.engine.sandbox import Sandbox
 from grader.results import RunResult, TestResult
 
 
-def start_sandbox(exercise: Exercise, source: str) -> Sandbox:
+def start_sandbox(exercise: Exercise, source: str, require_full: bool = False) -> Sandbox:
     """A worker for this exercise's limits, already booting when this returns."""
-    sandbox = Sandbox(
-        source,
-        exercise.slug,
-        exercise.root,
-        call_limit=exercise.call_limit,
-        run_limit=exercise.time_limit,
-        memory_mb=exercise.memory_mb,
-        preload=["torch"] if exercise.torch else [],
-        driver=exercise.driver_path,
-        start_limit=30.0 if exercise.torch else 15.0,
-    )
+    sandbox = Sandbox(exercise, source, require_full=require_full)
     sandbox.start()
     return sandbox
 
 
-def grade_source(exercise: Exercise, source: str, student: str) -> RunResult:
-    """Grade `source` (the text of a learner's module) against the exercise's hidden tests."""
+def grade_source(exercise: Exercise, source: str, student: str, *, require_full: bool = False) -> RunResult:
+    """Grade `source` (the text of a learner's module) against the exercise's hidden tests.
+
+    Raises HostOverloaded when the machine, not the code, made the run fail (nothing to record), and
+    SandboxUnavailable when `require_full` and bubblewrap cannot run here.
+    """
     started = time.monotonic()
-    sandbox = start_sandbox(exercise, source)  # the worker boots while pytest loads
+    sandbox = start_sandbox(exercise, source, require_full)  # the worker boots while the tests load
     try:
         tests, problem = _run_hidden_tests(exercise, sandbox)
     finally:
@@ -74,11 +68,7 @@ def run_result(
         message=message,
         duration=round(time.monotonic() - started, 3),
         grader_version=__version__,
-        sandbox={
-            "filesystem": sandbox.sandbox_note or "not started",
-            "network": sandbox.network_note or "",
-            "restarts": sandbox.restarts,
-        },
+        sandbox=sandbox.summary(),
         output=output,
         official=official,
     )

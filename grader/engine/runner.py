@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.engine.sandbox import LearnerError, LearnerException
+from grader.engine.failures import HostOverloaded, LearnerError, LearnerException
 from grader.engine.testkit import take_passed_notes
 from grader.results import TestResult
 
@@ -109,6 +109,8 @@ def run_tests(tests: list[HiddenTest], learner, diagnose=None) -> list[TestResul
         learner.calls.clear()
         try:
             test(learner)
+        except HostOverloaded:
+            raise  # the host, not the code: the whole run is void
         except Exception as error:  # noqa: BLE001 - every outcome of a test becomes its result
             take_passed_notes()
             message, status = _message(error)

@@ -1,65 +1,45 @@
 """The judge's handle on the worker process that runs a learner's code.
 
-`Sandbox` starts `worker.py` in a throwaway directory, sends it requests and
-reads plain-data replies with a deadline per call and per run. A call that
-overruns kills the worker (and everything it started); the next call starts a
-fresh one. Nothing here imports the submission.
+`Sandbox` starts `worker.py` isolated (`grader.engine.launch`: bubblewrap, or Landlock where bwrap
+is missing), sends it the submission and requests, and reads plain-data replies. Every read and
+write has a deadline and every reply a size limit, so no submission can block or bloat the judge.
+Time limits count the learner's own time (`grader.engine.timing`), starting when the worker is
+ready: a slow host never costs a correct learner points; when the host is the cause the run says
+so (`HostOverloaded`) instead of recording a zero. A call that overruns ends the worker and all it
+started; the next call starts a fresh one, except for a function that already ran out of time once,
+which is not called again. Nothing here imports the submission.
 """
 
 from __future__ import annotations
 
-import ctypes
-import json
 import os
-import shutil
 import signal
 import subprocess
-import sys
-import sysconfig
 import tempfile
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-WORKER = Path(__file__).with_name("worker.py")
+from grader.engine import fallback, launch, wire
+from grader.engine.failures import (
+    RUN_LIMIT_MESSAGE,
+    HostOverloaded,
+    ImportFailed,
+    LearnerException,
+    LearnerTimeout,
+    NotDefined,
+    RunTimeLimit,
+    WorkerCrashed,
+    error_from_reply,
+    import_message,
+    missing_message,
+)
+from grader.engine.timing import Stopwatch
+
 OUTPUT_LIMIT = 4000
-_PR_SET_CHILD_SUBREAPER = 36
 MAX_RESTARTS = 25
-RUN_LIMIT_MESSAGE = "the grading run reached its time limit before this check; make the slow parts faster"
-
-
-class LearnerError(Exception):
-    """Something went wrong on the learner's side of a call; the message says what."""
-
-
-class ImportFailed(LearnerError):
-    pass
-
-
-class NotDefined(LearnerError):
-    pass
-
-
-class LearnerException(LearnerError):
-    """The learner's code raised; `type_name` and `bases` describe the exception."""
-
-    def __init__(self, message, type_name="", bases=()):
-        super().__init__(message)
-        self.type_name = type_name
-        self.bases = list(bases)
-
-
-class LearnerTimeout(LearnerError):
-    pass
-
-
-class WorkerCrashed(LearnerError):
-    pass
-
-
-class RunTimeLimit(LearnerError):
-    pass
+OVERLOAD_FACTOR = 4.0  # a call may take this many times its limit in wall-clock time before the host is blamed
+DEFAULT_LIMITS = {"memory_mb": 2048, "max_processes": 64, "disk_mb": 256}
 
 
 @dataclass
@@ -71,219 +51,174 @@ class Reply:
     seconds: float = 0.0
 
 
-@lru_cache(maxsize=4)
-def _readable_paths(course_root: Path) -> list[str]:
-    """The Python installation, minus anything that belongs to the course itself."""
-    paths = {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib")}
-    paths |= {
-        "/usr/lib",
-        "/lib",
-        "/lib64",
-        "/usr/lib64",
-        "/etc/ld.so.cache",
-        "/usr/share/zoneinfo",
-        "/dev/urandom",
-        "/proc/cpuinfo",
-        "/sys/devices/system/cpu",
-    }  # torch sizes its thread pool
-    course = course_root.resolve()
-    site_dirs = {sysconfig.get_paths()[k] for k in ("purelib", "platlib")}
-    for site in site_dirs:
-        try:
-            entries = list(Path(site).iterdir())
-        except OSError:
-            continue
-        for entry in entries:
-            resolved = entry.resolve()
-            if resolved == course or course in resolved.parents:
-                continue
-            if entry.name in ("grader", "db", "solutions", "exercises"):
-                continue
-            paths.add(str(entry))
-    return sorted(paths)
-
-
-def become_subreaper() -> None:
-    """Orphans of the worker (a learner's fork) re-parent to us, so we can end them."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-def _children_of(pid: int) -> set[int]:
-    found = set()
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as handle:
-            found = {int(p) for p in handle.read().split()}
-    except OSError:
-        pass
-    return found
-
-
 class Sandbox:
-    def __init__(
-        self,
-        source: str,
-        module: str,
-        course_root: Path,
-        *,
-        call_limit: float = 5.0,
-        run_limit: float = 60.0,
-        memory_mb: int = 2048,
-        preload=(),
-        driver: Path | None = None,
-        start_limit: float = 20.0,
-    ):
+    def __init__(self, exercise, source: str, *, require_full: bool = False, start_limit: float | None = None):
+        self.exercise = exercise
         self.source = source
-        self.module = module
-        self.course_root = course_root
-        self.call_limit = call_limit
-        self.memory_mb = memory_mb
-        self.preload = list(preload)
-        self.driver = driver
-        self.start_limit = start_limit
-        self.deadline = time.monotonic() + run_limit
-        self.workdir = Path(tempfile.mkdtemp(prefix="grade-"))
-        (self.workdir / f"{module}.py").write_text(source)
-        self.output_path = Path(tempfile.mkstemp(prefix="grade-output-")[1])
-        self.process = None
-        self.reader = None
-        self.request_fd = None
-        self.ready = None
+        self.call_limit = exercise.call_limit
+        self.run_limit = exercise.time_limit
+        self.packages = tuple(getattr(exercise, "packages", ("numpy", "torch") if exercise.torch else ("numpy",)))
+        self.limits = {key: getattr(exercise, key, value) for key, value in DEFAULT_LIMITS.items()}
+        self.start_limit = start_limit or (30.0 if "torch" in self.packages else 15.0)
+        self.require_full = require_full
+        self.launched: launch.Launched | None = None
+        self.ready: dict | None = None
         self.import_error: str | None = None
         self.restarts = 0
         self.next_id = 0
-        self.sandbox_note = ""
-        self.network_note = ""
-        become_subreaper()
-        self._children_before = _children_of(os.getpid())
+        self.used = 0.0  # charged seconds of the run so far
+        self.timed_out: set[str] = set()
+        self.limits_hit = {"memory": False, "processes": False}
+        self.workdir: Path | None = None
+        self._output = os.memfd_create("learner-output", os.MFD_CLOEXEC)
 
     # -- process lifecycle -------------------------------------------------
     def start(self) -> None:
-        """Start the worker without waiting for it (the judge imports meanwhile)."""
-        if self.process is not None:
+        """Start the worker and send it the submission (the judge goes on while it boots)."""
+        if self.launched is not None:
             return
-        reply_read, reply_write = os.pipe()
-        config = {
-            "module": self.module,
-            "file": f"{self.module}.py",
-            "reply_fd": reply_write,
-            "memory_mb": self.memory_mb,
-            "preload": self.preload,
-            "driver": str(self.driver) if self.driver else None,
-        }
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(self.workdir),
-            "LANG": "C.UTF-8",
-            "OMP_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONHASHSEED": "0",
-        }
-        output = open(self.output_path, "ab")  # noqa: SIM115 - handed to the worker, closed below
+        request_r, request_w = os.pipe()
+        reply_r, reply_w = os.pipe()
         try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-I", "-u", str(WORKER), json.dumps(config)],
-                stdin=subprocess.PIPE,
-                stdout=output,
-                stderr=output,
-                pass_fds=(reply_write,),
-                cwd=self.workdir,
-                env=env,
-                start_new_session=True,
-            )
+            self.launched = self._launch(request_r, reply_w)
         finally:
-            output.close()
-            os.close(reply_write)
-        self.request_fd = self.process.stdin.fileno()
-        from grader.engine import (
-            wire,  # numpy: imported once the worker is already booting
-        )
-
-        # What the worker may read goes as its first message: computed while it boots.
-        wire.write_message(self.request_fd, {"read_paths": _readable_paths(self.course_root)})
-        self.reader = wire.Reader(reply_read)
-        self._reply_read = reply_read
+            os.close(request_r)
+            os.close(reply_w)
+        self._requests, self.reader = request_w, wire.Reader(reply_r)
+        self._isolation = self.launched.isolation
+        self._syscalls = self.launched.notes.get("syscalls", "")
+        self._limits_text = launch.describe(self.limits, self.launched.cgroup)
+        os.set_blocking(request_w, False)
+        driver = self.exercise.driver_path
+        config = {
+            "module": self.exercise.slug,
+            "file": f"{self.exercise.slug}.py",
+            "source": self.source,
+            "driver": driver.read_text(encoding="utf-8") if driver else None,
+            "preload": ["torch"] if "torch" in self.packages else [],
+            "memory_mb": self.limits["memory_mb"],
+            "file_mb": min(64, self.limits["disk_mb"]),
+            "read_paths": fallback.readable_paths(self.exercise.root, self.packages),
+        }
+        self._write(config, time.monotonic() + self.start_limit)
         self.ready = None
 
-    def _await_ready(self) -> None:
-        from grader.engine import wire
+    def _launch(self, request_r: int, reply_w: int) -> launch.Launched:
+        fallback.sweep_stale()
+        forced = os.environ.get("GRADE_SANDBOX") == "landlock"  # to try the fallback where bwrap exists
+        if launch.bwrap_path() is not None and not forced:
+            return launch.start_bubblewrap(request_r, self._output, reply_w, self.packages, self.limits)
+        if self.require_full:
+            raise launch.SandboxUnavailable(
+                "the full sandbox (bubblewrap) is not available on this machine, so no official grade can be "
+                "given: install it (apt-get install bubblewrap) or pass --allow-weak-sandbox"
+            )
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"grade-{os.getpid()}-"))
+        self._children_before = fallback.children_of(os.getpid())
+        return fallback.start_landlock(request_r, self._output, reply_w, self.workdir, self.limits)
 
+    def _write(self, message: dict, deadline: float) -> None:
+        wire.write_message(self._requests, message, deadline)
+
+    def _await_ready(self) -> None:
         if self.ready is not None:
             return
         self.start()
-        deadline = min(self.deadline, time.monotonic() + self.start_limit)
+        watch = Stopwatch(self.launched.pid, self.launched.cgroup)
         try:
-            ready = self.reader.read_message(deadline)
-        except wire.WireTimeout:
+            ready = self._read(watch, min(self.start_limit, self.run_limit - self.used))
+        except (wire.WireTimeout, LearnerTimeout):
             self._stop()
-            self.import_error = (
-                "importing your file did not finish in time: does it run a long loop or "
-                "wait for input at the top level?"
+            self.import_error = "importing your file did not finish in time: does it run a long loop or wait for input at the top level?"
+            raise ImportFailed(self.import_error) from None
+        except (EOFError, wire.WireError, OSError):
+            self._stop()
+            self.import_error = self._limit_note() or (
+                "your file ended the grading process while it was being imported (os._exit, a crash, or it ran "
+                "out of memory)"
             )
             raise ImportFailed(self.import_error) from None
-        except (EOFError, wire.WireError, ValueError):
-            self._stop()
-            self.import_error = (
-                "your file ended the grading process while it was being imported "
-                "(os._exit, a crash, or it ran out of memory)"
-            )
-            raise ImportFailed(self.import_error) from None
+        self.used += watch.charged()
         self.ready = ready
-        self.sandbox_note = ready.get("sandbox", "")
-        self.network_note = ready.get("network", "")
         if not ready["ok"]:
-            self.import_error = _import_message(ready["error"])
+            self.import_error = import_message(ready["error"])
             self._stop()
+
+    def _read(self, watch: Stopwatch, limit: float):
+        """The next reply, within `limit` seconds of charged time (LearnerTimeout after), or HostOverloaded."""
+        while True:
+            remaining = limit - watch.charged()
+            if remaining <= 0:
+                raise LearnerTimeout()
+            if watch.wall() > limit * OVERLOAD_FACTOR + 5:
+                raise HostOverloaded()
+            try:
+                return self.reader.read_message(time.monotonic() + min(remaining, 0.25))
+            except wire.WireTimeout:
+                continue
 
     def _stop(self) -> None:
-        """End the worker and every process it left behind."""
-        if self.process is None:
+        """End the worker and everything it started (its PID namespace, its cgroup)."""
+        if self.launched is None:
             return
+        launched, self.launched = self.launched, None
+        for pid in (launched.process.pid, launched.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.wait(timeout=5)
+            launched.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
-        for close in (self.process.stdin.close, lambda: os.close(self._reply_read)):
+        if launched.isolation == "landlock":  # no PID namespace: end the orphans it left (re-parented to us)
+            fallback.end_strays(self._children_before)
+        if launched.cgroup is not None:
+            hit = launched.cgroup.limits_hit()
+            self.limits_hit = {key: self.limits_hit[key] or value for key, value in hit.items()}
+            launched.cgroup.remove()
+        for fd in (self._requests, self.reader.fd, launched.status_fd):
             try:
-                close()
-            except OSError:
+                os.close(fd)
+            except (OSError, TypeError):
                 pass
-        self.process = None
-        self._reap_orphans()
 
-    def _reap_orphans(self) -> None:
-        for _ in range(3):
-            strays = _children_of(os.getpid()) - self._children_before
-            if not strays:
-                return
-            for pid in strays:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except (ProcessLookupError, ChildProcessError, PermissionError):
-                    pass
+    def _limit_note(self) -> str:
+        """Which whole-run limit the worker ran into, once it has ended."""
+        self._stop()
+        if self.limits_hit["memory"]:
+            return f"your code used more than {self.limits['memory_mb']} MB of memory (the limit of a run)"
+        if self.limits_hit["processes"]:
+            return f"your code started more than {self.limits['max_processes']} processes (the limit of a run)"
+        return ""
 
     def close(self) -> str:
-        """Stop everything, delete the working directory, return the learner's output."""
+        """Stop everything, delete the scratch folder, return what the learner's code printed."""
         self._stop()
-        shutil.rmtree(self.workdir, ignore_errors=True)
-        try:
-            raw = self.output_path.read_bytes()[: OUTPUT_LIMIT * 4]
-        finally:
-            self.output_path.unlink(missing_ok=True)
-        text = raw.decode("utf-8", "replace").replace(str(self.workdir) + "/", "")
-        text = text.replace(str(self.workdir), ".")
+        if self.workdir is not None:
+            import shutil
+
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        raw = os.pread(self._output, OUTPUT_LIMIT * 4, 0)
+        os.close(self._output)
+        text = raw.decode("utf-8", "replace")
+        for folder in filter(None, (str(self.workdir or ""), launch.WORKDIR)):
+            text = text.replace(folder + "/", "").replace(folder, ".")
         if len(text) > OUTPUT_LIMIT:
             text = text[:OUTPUT_LIMIT] + "\n... (output truncated)"
         return text
+
+    def summary(self) -> dict:
+        """How this run was isolated and limited, for the result's `sandbox` field."""
+        ready = self.ready or {}
+        return {
+            "isolation": self._isolation or "not started",
+            "filesystem": ready.get("sandbox", "not started"),
+            "network": ready.get("network", ""),
+            "limits": self._limits_text,
+            "syscalls": self._syscalls,
+            "restarts": self.restarts,
+        }
 
     # -- requests ----------------------------------------------------------
     def functions(self) -> list[str]:
@@ -293,14 +228,14 @@ class Sandbox:
     def require(self, name: str) -> None:
         """Raise NotDefined unless the learner's module defines the function or class `name`."""
         if name not in self.functions():
-            raise NotDefined(_missing_message(name))
+            raise NotDefined(missing_message(name))
 
     def _ensure_worker(self) -> None:
         if self.import_error:
             raise ImportFailed(self.import_error)
-        if time.monotonic() >= self.deadline:
+        if self.used >= self.run_limit:
             raise RunTimeLimit(RUN_LIMIT_MESSAGE)
-        if self.process is None:
+        if self.launched is None:
             if self.restarts >= MAX_RESTARTS:
                 raise WorkerCrashed("your code stopped the worker too many times; the remaining checks were skipped")
             self.restarts += 1
@@ -309,63 +244,67 @@ class Sandbox:
         if self.import_error:
             raise ImportFailed(self.import_error)
 
-    def _request(self, message: dict, timeout: float | None, describe: str):
-        from grader.engine import wire
+    _isolation = _syscalls = _limits_text = ""
 
+    def _request(self, message: dict, timeout: float | None, describe: str, key: str | None = None):
+        if key in self.timed_out:
+            raise LearnerTimeout(f"{describe} was not run again: it did not finish in time in an earlier check")
         self._ensure_worker()
         self.next_id += 1
         message["id"] = self.next_id
-        limit = self.call_limit if timeout is None else timeout
-        deadline = min(time.monotonic() + limit, self.deadline)
+        limit = min(self.call_limit if timeout is None else timeout, self.run_limit - self.used)
+        watch = Stopwatch(self.launched.pid, self.launched.cgroup)
         try:
-            wire.write_message(self.request_fd, message)
-            reply = self.reader.read_message(deadline)
-        except wire.WireTimeout:
+            self._write(message, time.monotonic() + max(limit, 0.1) * OVERLOAD_FACTOR + 5)
+            reply = self._read(watch, limit)
+        except (LearnerTimeout, wire.WireTimeout):
             self._stop()
-            if deadline == self.deadline:  # the run's limit, not the call's, ran out
+            self.used += limit
+            if self.used >= self.run_limit:
                 raise RunTimeLimit(RUN_LIMIT_MESSAGE) from None
+            if key:
+                self.timed_out.add(key)
             raise LearnerTimeout(
                 f"{describe} did not return within {limit:g} s: an infinite loop, or far too much work? It was stopped."
             ) from None
-        except (EOFError, BrokenPipeError, wire.WireError, ValueError, OSError):
+        except wire.MessageTooLarge:
             self._stop()
-            raise WorkerCrashed(
-                f"{describe} ended the worker process (os._exit, a crash, or it ran "
-                f"out of the {self.memory_mb} MB memory limit)"
+            raise LearnerException(
+                f"{describe} returned a value larger than {wire.MAX_MESSAGE // 2**20} MB; return only what the "
+                "exercise asks for"
             ) from None
+        except (EOFError, BrokenPipeError, wire.WireError, OSError):
+            self.used += watch.wall()
+            note = self._limit_note()
+            raise WorkerCrashed(
+                f"{describe} ended the worker process: {note}"
+                if note
+                else f"{describe} ended the worker process (os._exit, a crash, or it ran out of memory)"
+            ) from None
+        self.used += watch.charged()
         if reply.get("id") != message["id"]:
             self._stop()
             raise WorkerCrashed(
                 f"{describe}: the worker's reply was out of order (did your code write to the grader's channel?)"
             )
         if not reply["ok"]:
-            raise _error_from_reply(reply["error"], describe)
+            limits = {**self.limits, "processes_hit": self._processes_hit()}
+            raise error_from_reply(reply["error"], describe, limits)
         return reply
 
-    def call(
-        self, name: str, args, kwargs, *, errstate=None, timeout=None, report=False, describe: str | None = None
-    ) -> Reply:
+    def _processes_hit(self) -> bool:
+        cgroup = self.launched.cgroup if self.launched else None
+        return bool(cgroup and cgroup.limits_hit()["processes"])
+
+    def call(self, name: str, args, kwargs, *, errstate=None, timeout=None, report=False, describe=None) -> Reply:
         describe = describe or f"{name}(...)"
         self.require(name)
-        reply = self._request(
-            {
-                "op": "call",
-                "name": name,
-                "args": list(args),
-                "kwargs": dict(kwargs),
-                "errstate": errstate,
-                "report": report,
-            },
-            timeout,
-            describe,
-        )
+        message = {"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs), "errstate": errstate}
+        reply = self._request({**message, "report": report}, timeout, describe, key=name)
         return Reply(
-            reply["value"],
-            reply.get("args", []),
-            reply.get("kwargs", {}),
-            reply.get("warnings", []),
+            reply["value"], reply.get("args", []), reply.get("kwargs", {}), reply.get("warnings", []),
             reply.get("seconds", 0.0),
-        )
+        )  # fmt: skip
 
     def drive(self, name: str, kwargs, *, timeout=None, describe: str | None = None) -> Reply:
         reply = self._request({"op": "drive", "name": name, "kwargs": dict(kwargs)}, timeout, describe or name)
@@ -374,51 +313,6 @@ class Sandbox:
     def evaluate(self, expression: str, *, errstate=None, timeout=None, describe: str | None = None) -> Reply:
         """Evaluate a Python expression (written by the course, e.g. a visible example) in the learner's
         module namespace plus numpy as np; the value comes back as plain data, errors as for `call`."""
-        reply = self._request(
-            {"op": "eval", "expression": expression, "errstate": errstate}, timeout, describe or expression
-        )
+        message = {"op": "eval", "expression": expression, "errstate": errstate}
+        reply = self._request(message, timeout, describe or expression)
         return Reply(reply["value"], warnings=reply.get("warnings", []), seconds=reply.get("seconds", 0.0))
-
-
-def _missing_message(name: str) -> str:
-    return (
-        f"{name} is not defined in your file (check its spelling, and that it is not indented inside another function)"
-    )
-
-
-def _import_message(error: dict) -> str:
-    kind = error.get("kind")
-    if kind == "syntax":
-        code = f": {error['code']}" if error.get("code") else ""
-        return f"your file has a syntax error at line {error.get('line')} ({error.get('text')}){code}; fix it and submit again"
-    if kind == "exit":
-        return (
-            "your file called sys.exit() (or exit()) while being imported, so nothing could be graded; remove that call"
-        )
-    where = f" ({error['where'][-1]})" if error.get("where") else ""
-    return f"importing your file raised {error.get('type')}: {error.get('text')}{where}"
-
-
-def _error_from_reply(error: dict, describe: str) -> LearnerError:
-    kind = error.get("kind")
-    if kind == "missing":
-        return NotDefined(_missing_message(error.get("text", "?")))
-    if kind == "unserialisable":
-        return LearnerException(f"{describe} returned something that is not plain data ({error.get('text')})")
-    type_name = error.get("type", "an exception")
-    text = error.get("text", "")
-    where = f" (your file, {error['where'][-1]})" if error.get("where") else ""
-    if type_name == "NotImplementedError":
-        return LearnerException(
-            f"{describe} is not implemented yet: it raises NotImplementedError", type_name, error.get("bases", [])
-        )
-    if type_name == "SystemExit":
-        return LearnerException(f"{describe} called sys.exit(): a function should return its result", type_name, [])
-    if type_name == "FloatingPointError":
-        return LearnerException(
-            f"{describe} is not numerically stable: numpy reported '{text}'. "
-            f"Rewrite the computation so that nothing overflows{where}",
-            type_name,
-            error.get("bases", []),
-        )
-    return LearnerException(f"{describe} raised {type_name}: {text}{where}", type_name, error.get("bases", []))

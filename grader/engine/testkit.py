@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from grader.engine.sandbox import LearnerError, LearnerException, Reply, Sandbox
+from grader.engine.failures import LearnerError, LearnerException
+from grader.engine.sandbox import Reply, Sandbox
 from grader.engine.wire import Unsupported
 
 # Tolerances, named so every test file uses the same ones.

@@ -21,8 +21,7 @@ import time
 
 import numpy as np
 
-MAX_HEADER = 16 * 2**20
-MAX_BLOB = 512 * 2**20
+MAX_MESSAGE = 64 * 2**20  # the judge refuses a reply larger than this (bounded memory)
 ARRAY_KINDS = "biuf"  # bool, signed, unsigned, float: the only dtypes that cross
 
 
@@ -106,21 +105,43 @@ def pack(message: dict) -> bytes:
     return b"".join(parts)
 
 
-def write_message(fd: int, message: dict) -> None:
+def write_message(fd: int, message: dict, deadline: float | None = None) -> None:
+    """Write one message; with a deadline, on a non-blocking fd, WireTimeout if the reader stops reading."""
     data = memoryview(pack(message))
     while data:
-        written = os.write(fd, data)
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WireTimeout("the other side stopped reading")
+            _, ready, _ = select.select([], [fd], [], remaining)
+            if not ready:
+                continue
+        try:
+            written = os.write(fd, data)
+        except BlockingIOError:
+            continue
         data = data[written:]
 
 
-class Reader:
-    """Reads messages from a file descriptor, with an optional deadline."""
+class MessageTooLarge(WireError):
+    """A message over the reader's size limit."""
 
-    def __init__(self, fd: int):
+
+class Reader:
+    """Reads messages from a file descriptor, with an optional deadline and a size limit.
+
+    Nothing is consumed until a whole message has arrived, so a read that times out can simply be
+    tried again; a message larger than `limit` bytes is refused before it is read into memory.
+    """
+
+    def __init__(self, fd: int, limit: int = MAX_MESSAGE):
         self.fd = fd
+        self.limit = limit
         self.buffer = bytearray()
 
-    def _fill(self, n: int, deadline: float | None) -> bytes:
+    def _ensure(self, n: int, deadline: float | None) -> None:
+        if n > self.limit:
+            raise MessageTooLarge(f"a message of more than {self.limit // 2**20} MB")
         while len(self.buffer) < n:
             if deadline is not None:
                 remaining = deadline - time.monotonic()
@@ -129,27 +150,35 @@ class Reader:
                 ready, _, _ = select.select([self.fd], [], [], remaining)
                 if not ready:
                     raise WireTimeout("deadline passed")
-            chunk = os.read(self.fd, max(65536, n - len(self.buffer)))
+            chunk = os.read(self.fd, min(max(65536, n - len(self.buffer)), 1 << 24))
             if not chunk:
                 raise EOFError("the other side closed the channel")
             self.buffer += chunk
-        data = bytes(self.buffer[:n])
-        del self.buffer[:n]
-        return data
 
     def read_message(self, deadline: float | None = None):
-        (size,) = struct.unpack("<I", self._fill(4, deadline))
-        if size > MAX_HEADER:
-            raise WireError("message header too large")
-        header = json.loads(self._fill(size, deadline))
-        count = _count_arrays(header)
-        blobs = []
+        self._ensure(4, deadline)
+        (size,) = struct.unpack_from("<I", self.buffer, 0)
+        end = 4 + size
+        self._ensure(end, deadline)
+        try:
+            header = json.loads(bytes(self.buffer[4:end]))
+            count = _count_arrays(header)
+        except (ValueError, RecursionError) as error:
+            raise WireError(f"the message is not valid JSON ({type(error).__name__})") from None
+        spans = []
         for _ in range(count):
-            (blob_size,) = struct.unpack("<Q", self._fill(8, deadline))
-            if blob_size > MAX_BLOB:
-                raise WireError("array too large")
-            blobs.append(np.load(io.BytesIO(self._fill(blob_size, deadline)), allow_pickle=False))
-        return decode(header, blobs)
+            self._ensure(end + 8, deadline)
+            (blob_size,) = struct.unpack_from("<Q", self.buffer, end)
+            self._ensure(end + 8 + blob_size, deadline)
+            spans.append((end + 8, end + 8 + blob_size))
+            end += 8 + blob_size
+        try:
+            blobs = [np.load(io.BytesIO(bytes(self.buffer[a:b])), allow_pickle=False) for a, b in spans]
+            message = decode(header, blobs)
+        except (ValueError, OSError, EOFError, IndexError, KeyError, TypeError, RecursionError) as error:
+            raise WireError(f"the message could not be decoded ({type(error).__name__})") from None
+        del self.buffer[:end]
+        return message
 
 
 def _count_arrays(data) -> int:

@@ -1,29 +1,36 @@
 """The worker: the only process that imports and runs a learner's code.
 
-Started by `grader.engine.sandbox` as `python -I worker.py CONFIG_JSON` in a throwaway
-directory. It confines itself (private network, rlimits, Landlock) before it
-imports the submission, then answers requests ("call this function with these
-arguments", "run this driver", "evaluate this example expression") with plain
-data. It never decides a verdict: the judge compares what comes back with the
-reference.
+Started by `grader.engine.sandbox` (through `grader.engine.launch`) as
+`python worker.py MODE REPLY_FD`, MODE "bubblewrap" (already isolated by bwrap) or
+"landlock" (it confines itself: a private network namespace first, then Landlock). Its first
+message from the judge says what to run: the learner's source (written into the scratch
+folder), the exercise's driver (kept in memory only, never on the worker's disk), the packages
+to preload and the limits. Then it answers requests ("call this function with these
+arguments", "run this driver", "evaluate this example expression") with plain data. It never
+decides a verdict: the judge compares what comes back with the reference.
 
-Requests arrive on the original stdin, replies leave on a private pipe; the
-learner's own stdout and stderr go to a file the judge shows, truncated.
+Requests arrive on the original stdin, replies leave on a private pipe; the learner's own
+stdout and stderr go to an in-memory file the judge shows, truncated.
 """
 
-import json
 import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves this folder out
-import confine
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # -I leaves this folder out
+import confine  # noqa: E402 - from this folder
 
-config = json.loads(sys.argv[1])
-network = confine.isolate_network()  # first: unshare needs a single-threaded process
+MODE, REPLY_FD = sys.argv[1], int(sys.argv[2])
+if MODE == "bubblewrap":
+    sys.path.append("/sandbox/site")  # the exercise's packages, and nothing else
+if MODE == "landlock":
+    confine.die_with_parent()
+network = confine.isolate_network() if MODE == "landlock" else "no network (bubblewrap)"  # before any thread
 
 import importlib.util  # noqa: E402
 import traceback  # noqa: E402
+import types  # noqa: E402
 import warnings  # noqa: E402
 
 import fpguard  # noqa: E402
@@ -36,18 +43,25 @@ def _private_channels():
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    reply_fd = config["reply_fd"]
-    os.set_inheritable(reply_fd, False)
-    return wire.Reader(request_fd), reply_fd
+    os.set_inheritable(REPLY_FD, False)
+    os.set_inheritable(request_fd, False)
+    return wire.Reader(request_fd), REPLY_FD
 
 
-def _load_driver(path):
-    if not path:
+def _load_driver(source):
+    """The exercise's driver, from the source the judge sent: a module that exists only in memory."""
+    if not source:
         return None
-    spec = importlib.util.spec_from_file_location("grading_driver", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = types.ModuleType("grading_driver")
+    exec(compile(source, "<driver>", "exec"), module.__dict__)
     return module
+
+
+def _preload(names):
+    for name in names:
+        __import__(name)
+        if name == "torch":
+            sys.modules["torch"].set_num_threads(1)  # one core per run, like numpy
 
 
 def _learner_frames(tb, learner_file):
@@ -68,6 +82,7 @@ def _describe_exception(error: BaseException, learner_file: str) -> dict:
         "bases": builtin_bases,
         "text": text[:500],
         "where": _learner_frames(error.__traceback__, learner_file),
+        "errno": error.errno if isinstance(getattr(error, "errno", None), int) else None,
     }
 
 
@@ -139,18 +154,21 @@ def _run(target, args, kwargs, errstate, learner_file):
     return {"ok": True, "value": value, "warnings": noted[:20], "seconds": seconds}
 
 
-def main():
-    reader, reply_fd = _private_channels()
-    fpguard.install()
-    for name in config.get("preload", []):
-        __import__(name)
+def _start(reader):
+    """Read the judge's configuration, confine, write and import the learner's file."""
+    config = reader.read_message()
+    _preload(config.get("preload", []))
     driver = _load_driver(config.get("driver"))
-    read_paths = reader.read_message()["read_paths"]  # the judge's first message
-    confine.set_limits(config["memory_mb"] * 2**20)
+    confine.set_limits(config["memory_mb"] * 2**20, config["file_mb"] * 2**20)
     workdir = os.getcwd()
-    sandbox = confine.restrict(read_paths, [workdir])
-    sys.path[:] = [p for p in sys.path if p and not p.startswith(os.path.dirname(os.path.abspath(__file__)))]
+    if MODE == "landlock":
+        sandbox = confine.restrict(config["read_paths"], [workdir])
+    else:
+        sandbox = "bubblewrap: its own filesystem (the Python installation read-only, a private scratch folder)"
+    sys.path[:] = [p for p in sys.path if p and not p.startswith(HERE)]
     learner_file = os.path.join(workdir, config["file"])
+    with open(learner_file, "w", encoding="utf-8") as handle:
+        handle.write(config["source"])
     module, failure = _import_submission(learner_file, config["module"])
     ready = {
         "ok": module is not None,
@@ -159,6 +177,13 @@ def main():
         "network": network,
         "functions": _defined_names(module) if module else [],
     }
+    return module, driver, learner_file, ready
+
+
+def main():
+    reader, reply_fd = _private_channels()
+    fpguard.install()
+    module, driver, learner_file, ready = _start(reader)
     wire.write_message(reply_fd, ready)
     if module is None:
         return

@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 import signal
+import stat
 import time
 from collections import deque
 from collections.abc import Callable
@@ -86,10 +87,37 @@ class Batch:
         }
 
 
+def _is_plain(path: Path, kind) -> bool:
+    """Whether `path` itself (never what a symbolic link points to) is of that kind."""
+    try:
+        return kind(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _refusal(path: Path) -> str:
+    """Why a file in a learner's folder is not graded (links, FIFOs, devices, huge files), or ""."""
+    from grader.course.submissions import MAX_SOURCE_BYTES
+
+    try:
+        info = path.lstat()
+    except OSError as error:
+        return f"could not be read: {error.strerror}"
+    if stat.S_ISLNK(info.st_mode):
+        return "a symbolic link: only regular files are graded"
+    if stat.S_ISDIR(info.st_mode):
+        return "a folder, not an exercise's file"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a FIFO, a socket or a device)"
+    if info.st_size > MAX_SOURCE_BYTES:
+        return f"larger than {MAX_SOURCE_BYTES // 2**20} MB"
+    return ""
+
+
 def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
     """What to do with every learner folder under `folder` (every exercise, or those in `only`):
     each learner x exercise becomes an Item, "pending" when there is a file to grade."""
-    from grader.course.submissions import read_source
+    from grader.course.submissions import read_source, student_name_problem
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -102,8 +130,12 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
-        if not entry.is_dir():
-            ignored.append(f"{entry.name} (not a learner's folder)")
+        if not _is_plain(entry, stat.S_ISDIR):
+            ignored.append(f"{entry.name} (not a learner's folder{': a symbolic link' if entry.is_symlink() else ''})")
+            continue
+        unusable = student_name_problem(entry.name)
+        if unusable:
+            ignored.append(f"{entry.name[:40]!r} (the folder's name {unusable}, so it cannot name a learner)")
             continue
         student = entry.name
         students.append(student)
@@ -114,7 +146,11 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
         ):
             if path.name.startswith("."):
                 continue
-            slug = path.stem if path.suffix in SUFFIXES and path.is_file() else None
+            refused = _refusal(path)
+            if refused:
+                ignored.append(f"{student}/{path.name} ({refused})")
+                continue
+            slug = path.stem if path.suffix in SUFFIXES else None
             if slug in slugs and slug not in found:
                 found[slug] = path
             elif slug in slugs:
@@ -133,7 +169,7 @@ def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
                 item.outcome, item.message = "no-tests", f"{exercise.slug} has no hidden tests yet"
                 continue
             try:
-                item.source = read_source(path)
+                item.source = read_source(path, exercise, follow_links=False)
             except UsageProblem as problem:
                 item.outcome, item.message = "unreadable", str(problem)
                 continue
@@ -170,7 +206,7 @@ def skip_already_graded(batch: Batch, database) -> Batch:
 def _serve(connection, overrides: dict) -> None:
     """A pool process: receive one job at a time as JSON, grade it like `grade submit`, reply JSON."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from grader.engine.judge import grade_source
+    from grader.service.submit import grade
 
     while True:
         try:
@@ -182,7 +218,7 @@ def _serve(connection, overrides: dict) -> None:
             return
         try:
             exercise = _limited(get_exercise(job["exercise"]), overrides)
-            result = grade_source(exercise, job["source"], job["student"])
+            result = grade(exercise, job["source"], job["student"])
             reply = {"ok": True, "result": result.to_dict()}
         except Exception as error:  # noqa: BLE001 - reported for this submission; the batch goes on
             reply = {"ok": False, "error": f"the grader failed on this file ({type(error).__name__}: {error})"}
@@ -232,27 +268,6 @@ class _Slot:
         self.connection.close()
 
 
-def _end_strays(known: set[int]) -> None:
-    """End processes re-parented to us (a dead judge's sandbox worker and what it started)."""
-    from grader.engine.sandbox import _children_of
-
-    for _ in range(5):
-        strays = _children_of(os.getpid()) - known
-        if not strays:
-            return
-        for pid in strays:
-            for kill in (os.killpg, os.kill):
-                try:
-                    kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-        time.sleep(0.05)
-
-
 def run_batch(
     batch: Batch,
     record: Callable[[RunResult, str], int],
@@ -267,7 +282,7 @@ def run_batch(
     import multiprocessing
     from multiprocessing.connection import wait
 
-    from grader.engine.sandbox import become_subreaper
+    from grader.engine.fallback import become_subreaper, children_of, end_strays
 
     started = time.monotonic()
     # the slowest first (torch, then the longest limits), so that no process is left alone with a slow one at the end
@@ -286,15 +301,12 @@ def run_batch(
         return batch
     become_subreaper()
     import numpy  # noqa: F401
-    import pytest  # noqa: F401
 
     import grader.engine.judge  # noqa: F401 - loaded once here, shared by every forked pool process
 
     context = multiprocessing.get_context("fork")  # cheap; this process runs no other threads
     overrides = {"time_limit": time_limit}
-    from grader.engine.sandbox import _children_of
-
-    before = _children_of(os.getpid())
+    before = children_of(os.getpid())
     slots = [_Slot(context, overrides) for _ in range(jobs)]
 
     def limit_for(item: Item) -> float:
@@ -353,7 +365,7 @@ def run_batch(
                     )
                 if crashed:
                     slot.stop(kill=True)
-                    _end_strays(before | {s.process.pid for s in slots if s is not slot})
+                    end_strays(before | {s.process.pid for s in slots if s is not slot})
                     finish(slot, None, crashed)
                     slots[index] = _Slot(context, overrides)
     finally:
@@ -361,7 +373,7 @@ def run_batch(
             if slot.item is not None:  # interrupted: never recorded, graded again next time
                 slot.item.outcome, slot.item.message = "pending", "interrupted"
             slot.stop(kill=slot.item is not None)
-        _end_strays(before)
+        end_strays(before)
         for item in batch.items:
             item.source = ""
     batch.wall_time = time.monotonic() - started

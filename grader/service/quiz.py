@@ -17,20 +17,9 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course.quizbank import (
-    InvalidAnswer,
-    Key,
-    KeyValue,
-    Question,
-    Quiz,
-    QuizBankError,
-    format_answer,
-    is_correct,
-    load_keys,
-    load_quizzes,
-    parse_answer,
-)
-from grader.errors import UsageProblem
+from grader.course.answers import InvalidAnswer, format_answer, is_correct, parse_answer
+from grader.course.quizbank import Key, KeyValue, Question, Quiz, load_keys, load_quizzes
+from grader.errors import CourseFileProblem, UsageProblem
 
 
 @dataclass(frozen=True)
@@ -61,7 +50,7 @@ def load_bank(root: Path | None = None) -> Bank:
         root = catalog.COURSE_ROOT
     try:
         return Bank(tuple(load_quizzes(root)), load_keys(root))
-    except QuizBankError as error:
+    except CourseFileProblem as error:
         raise UsageProblem(f"the quiz bank cannot be read ({error}); tell your instructor") from None
 
 

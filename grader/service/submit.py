@@ -13,9 +13,10 @@ from grader.results import RunResult
 
 
 def grade(exercise: Exercise, source: str, student: str) -> RunResult:
+    from grader.course.notebook_source import relabel_lines
     from grader.engine.judge import grade_source
 
-    return grade_source(exercise, source, student)
+    return relabel_lines(grade_source(exercise, source, student), source)  # a notebook's lines by cell
 
 
 PRACTICE_NOTE = (
@@ -40,9 +41,10 @@ def practice(exercise: Exercise, source: str, student: str) -> RunResult:
             grader_version=__version__,
             official=False,
         )
+    from grader.course.notebook_source import relabel_lines
     from grader.engine.examples import run_examples
 
-    result = run_examples(exercise, source, student)
+    result = relabel_lines(run_examples(exercise, source, student), source)
     result.official = False
     return result
 

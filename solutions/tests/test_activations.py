@@ -1,16 +1,22 @@
 """Hidden tests: activations (chapter 2), 22 points.
 
-Mistakes these tests are built to catch (each loses points):
-- relu / leaky_relu written in place (x[x < 0] = 0): the input is modified.
-- relu_grad or leaky_relu_grad giving 1 at exactly x == 0 (x >= 0 instead of x > 0).
-- leaky_relu ignoring its alpha argument (a hard-coded 0.01).
-- the textbook sigmoid 1 / (1 + exp(-x)): overflows for x = -1000.
-- np.where(x >= 0, 1/(1+exp(-x)), exp(x)/(1+exp(x))): both branches are computed, exp(1000) overflows.
-- sigmoid_grad as σ(x)(1 - x) or σ'(σ(x)); tanh_grad as 1 - tanh(x) (no square).
+Mistakes these tests are built to catch (each loses points; solutions/misconceptions/activations.py
+names them):
+- relu / leaky_relu / relu_grad written in place (x[x < 0] = 0, out=x): the input is modified;
+  Python's max or if on a whole array; np.minimum for np.maximum.
+- relu_grad or leaky_relu_grad giving 1 at exactly x == 0 (x >= 0 instead of x > 0); np.sign(x);
+  ReLU's derivative (0) on the negative side of the leaky one; alpha * x there instead of alpha.
+- leaky_relu ignoring its alpha argument (a hard-coded 0.01) or with another default; the sides
+  swapped; the constant alpha instead of alpha * x.
+- the textbook sigmoid 1 / (1 + exp(-x)): overflows for x = -1000; so does
+  np.where(x >= 0, 1/(1+exp(-x)), exp(x)/(1+exp(x))), which computes both branches; σ(-x).
+- sigmoid_grad as σ(x)(1 - x), x(1 - x) or σ'(σ(x)); tanh_grad as 1 - tanh(x), 1 - x², or from
+  cosh/exp (overflow).
 - tanh written with exponentials: overflows for |x| = 1000.
 - softmax without subtracting the maximum (overflow at 1e4), subtracting the global maximum
   instead of each slice's (a slice of very negative scores becomes 0/0), summing over the
-  wrong axis or over the whole array, forgetting keepdims.
+  wrong axis or over the whole array, another default axis, forgetting keepdims (a square z
+  first, where it broadcasts silently), shifting z in place.
 A correct solution gets everything, whatever its style: loops or vectorised, float32 or
 float64 results, bool or float arrays for the ReLU derivative.
 """
@@ -30,13 +36,15 @@ def inputs(seed, shape, dtype=np.float64):
     return x
 
 
-def check_elementwise(learner, name, seeds=(1, 2, 3), **kwargs):
-    for seed, shape in zip(seeds, SHAPES):
+def check_elementwise(learner, name, seeds=(1, 2, 3), shapes=SHAPES, **kwargs):
+    param = "z" if name == "softmax" else "x"  # the contract's parameter names
+    shown = "".join(f", {key}={value}" for key, value in kwargs.items())
+    for seed, shape in zip(seeds, shapes):
         x = inputs(seed, shape)
-        what = f"{name}(x) with x of shape {shape}"
+        what = f"{name}({param}{shown}) with {param} of shape {shape}"
         report = learner.call_report(name, x, _describe=what, **kwargs)
         check_array(report.value, getattr(ref, name)(x, **kwargs), what)
-        check_unchanged(x, report.args[0], what, "x")
+        check_unchanged(x, report.args[0], what, param)
 
 
 def check_float32(learner, name):
@@ -144,7 +152,8 @@ def test_tanh_grad_stable_for_large_inputs(learner):
 
 @grades("softmax", points=1)
 def test_softmax_rows(learner):
-    check_elementwise(learner, "softmax")
+    # A square z first: a sum without keepdims then broadcasts silently and gives wrong values.
+    check_elementwise(learner, "softmax", seeds=(10, 1, 2, 3), shapes=[(4, 4), *SHAPES])
 
 
 @parametrize("shape, axis", [((4, 6), 0), ((2, 5, 3), 1)])
@@ -153,9 +162,8 @@ def test_softmax_other_axis(learner, shape, axis):
     z = inputs(11, shape)
     what = f"softmax(z, axis={axis}) with z of shape {shape}"
     report = learner.call_report("softmax", z, axis=axis, _describe=what)
-    got = check_array(report.value, ref.softmax(z, axis=axis), what)
+    check_array(report.value, ref.softmax(z, axis=axis), what)
     check_unchanged(z, report.args[0], what, "z")
-    assert np.allclose(got.sum(axis=axis), 1.0), f"{what}: the probabilities do not sum to 1 along axis {axis}"
 
 
 @grades("softmax", points=1)

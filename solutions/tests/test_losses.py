@@ -1,19 +1,27 @@
 """Hidden tests: losses (chapter 3), 12 points.
 
-Mistakes these tests are built to catch (each loses points):
-- mse_loss as a sum, or averaged over rows only, instead of the mean over all elements.
-- mse_grad without the factor 2, without the 1/n (the gradient of the sum), or divided by
-  the number of rows instead of the number of elements (caught by (4, 3) and (2, 3, 5) shapes).
-- binary_cross_entropy as a sum; without the clip (log(0) at p = 0 or 1); a hard-coded eps
-  instead of the eps argument.
+Mistakes these tests are built to catch (each loses points; solutions/misconceptions/losses.py
+names them):
+- mse_loss as a sum, halved, rooted (RMSE), absolute (MAE), the square of the mean, or averaged
+  over rows only instead of the mean over all elements.
+- mse_grad without the factor 2, without the 1/n (the gradient of the sum), divided by the
+  number of rows instead of the number of elements (caught by (4, 3) and (2, 3, 5) shapes),
+  with the sign flipped, pred modified in place.
+- binary_cross_entropy as a sum or divided by the rows; without the clip (log(0) at p = 0 or 1),
+  clipped from below only (zeros come first, then ones), eps added inside the log; a hard-coded
+  eps instead of the eps argument, another default; the sign or the targets swapped; p clipped
+  in place.
 - bce_with_logits through sigmoid-then-log (overflow, log(0) at |z| = 1000); clipped like
-  binary_cross_entropy (a confident mistake then costs ~27.6 instead of ~|z|); a sum.
-- cross_entropy as a sum over the batch; softmax without subtracting the max (overflow at 1e4);
-  subtracting the global max instead of each row's (a row far below it becomes log(0));
-  log(softmax(...)) instead of a log-softmax (log(0) for a confident mistake).
-- cross_entropy_grad without the 1/N; with the sign flipped; an unstable softmax; the logits
-  modified in place (logits -= max).
-- any of them modifying its inputs.
+  binary_cross_entropy (a confident mistake then costs ~27.6 instead of ~|z|); a sum; the
+  max(z, 0) term left out.
+- cross_entropy as a sum, over all N·C entries, or divided by C; softmax without subtracting the
+  max (overflow at 1e4); subtracting the global max instead of each row's (a row far below it
+  becomes log(0)); log(softmax(...)) instead of a log-softmax (log(0) for a confident mistake),
+  with or without an eps; logp[:, labels]; keepdims forgotten (a square case first, where it
+  broadcasts silently); the logits shifted in place.
+- cross_entropy_grad without the 1/N, or divided by C; with the sign flipped; without the one-hot
+  (or the labels themselves subtracted, or np.eye(N) rows); probs[:, labels] -= 1; an unstable or
+  globally shifted softmax; keepdims forgotten; the logits modified in place (logits -= max).
 A correct solution gets everything, whatever its style: loops or vectorised, float32 or
 float64 results, any integer dtype for the labels, a Python float or a numpy scalar or a
 0-d array for a loss. Gradients are checked against the reference AND against central
@@ -25,8 +33,6 @@ import numpy as np
 from grader.engine.testkit import (
     ATOL32,
     RTOL32,
-    Feedback,
-    as_number,
     check_array,
     check_gradient,
     check_scalar,
@@ -55,10 +61,20 @@ def logits_labels(seed, n, c, scale=2.0, label_dtype=np.int64):
     return rng.normal(scale=scale, size=(n, c)), rng.integers(0, c, size=n).astype(label_dtype)
 
 
-def call_unchanged(learner, name, *args, what):
+PARAMETERS = {  # the contract's names, for messages
+    "mse_loss": ("pred", "target"),
+    "mse_grad": ("pred", "target"),
+    "binary_cross_entropy": ("p", "y"),
+    "bce_with_logits": ("logits", "y"),
+    "cross_entropy": ("logits", "labels"),
+    "cross_entropy_grad": ("logits", "labels"),
+}
+
+
+def call_unchanged(learner, name, *args, what, _errstate=None, **kwargs):
     """Call, check that no argument was modified, return the value."""
-    report = learner.call_report(name, *args, _describe=what)
-    for label, before, after in zip(("the first argument", "the second argument"), args, report.args):
+    report = learner.call_report(name, *args, _describe=what, _errstate=_errstate, **kwargs)
+    for label, before, after in zip(PARAMETERS[name], args, report.args):
         check_unchanged(before, after, what, label)
     return report.value
 
@@ -127,12 +143,17 @@ def test_binary_cross_entropy_values(learner):
 
 @grades("binary_cross_entropy", points=1)
 def test_binary_cross_entropy_clips(learner):
-    p = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 1e-15]])
-    y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
-    for kwargs in ({}, {"eps": 1e-3}):
-        shown = ", eps=1e-3" if kwargs else ""
-        what = f"binary_cross_entropy(p, y{shown}) with probabilities of exactly 0 and 1 (confident mistakes)"
-        got = learner.call("binary_cross_entropy", p, y, _errstate="raise", _describe=what, **kwargs)
+    zeros = np.array([[0.0, 0.5], [0.0, 1e-15]]), np.array([[1.0, 1.0], [0.0, 1.0]])
+    mixed = np.array([[0.0, 1.0, 0.5], [1.0, 0.0, 1e-15]]), np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    # Zeros alone first: a clip of the lower end only passes them, and fails on the ones after.
+    for (p, y), kwargs, shown in (
+        (zeros, {}, "probabilities of exactly 0"),
+        (mixed, {}, "probabilities of exactly 0 and 1"),
+        (mixed, {"eps": 1e-3}, "probabilities of exactly 0 and 1"),
+    ):
+        call = "binary_cross_entropy(p, y, eps=1e-3)" if kwargs else "binary_cross_entropy(p, y)"
+        what = f"{call} with {shown} (confident answers)"
+        got = call_unchanged(learner, "binary_cross_entropy", p, y, what=what, _errstate="raise", **kwargs)
         check_scalar(got, ref.binary_cross_entropy(p, y, **kwargs), what)
 
 
@@ -164,13 +185,8 @@ def test_bce_with_logits_confident_mistakes_cost_their_logit(learner):
     ]
     for z, y in cases:
         what = f"bce_with_logits(logits, y) with logits of shape {z.shape} as large as ±1000 (confident answers)"
-        value = as_number(learner.call("bce_with_logits", z, y, _errstate="raise", _describe=what), what)
-        if not np.isclose(value, ref.bce_with_logits(z, y), rtol=STABLE_RTOL, atol=0.0):
-            raise Feedback(
-                f"{what} returned {value:.6g}, which is wrong (tolerance rtol={STABLE_RTOL:g}): "
-                "a confident mistake costs about |logit| when computed exactly as "
-                "max(z, 0) - z*y + log1p(exp(-|z|)); clipping probabilities would cap it near 27.6"
-            )
+        got = learner.call("bce_with_logits", z, y, _errstate="raise", _describe=what)
+        check_scalar(got, ref.bce_with_logits(z, y), what, rtol=STABLE_RTOL, atol=0.0)
 
 
 # -- softmax cross-entropy -----------------------------------------------------
@@ -178,7 +194,13 @@ def test_bce_with_logits_confident_mistakes_cost_their_logit(learner):
 
 @grades("cross_entropy", points=1)
 def test_cross_entropy_values(learner):
-    for seed, (n, c), label_dtype in ((13, (6, 4), np.int64), (14, (3, 7), np.int32), (15, (9, 2), np.uint8)):
+    # A square case first: a row max or sum without keepdims then broadcasts silently (wrong values).
+    for seed, (n, c), label_dtype in (
+        (12, (5, 5), np.int64),
+        (13, (6, 4), np.int64),
+        (14, (3, 7), np.int32),
+        (15, (9, 2), np.uint8),
+    ):
         z, labels = logits_labels(seed, n, c, label_dtype=label_dtype)
         what = f"cross_entropy(logits, labels) with logits of shape {(n, c)} and {np.dtype(label_dtype)} labels"
         check_scalar(call_unchanged(learner, "cross_entropy", z, labels, what=what), ref.cross_entropy(z, labels), what)
@@ -212,7 +234,7 @@ def test_cross_entropy_stable_for_huge_logits(learner):
 
 @grades("cross_entropy_grad", points=1.5)
 def test_cross_entropy_grad_values(learner):
-    for seed, (n, c), label_dtype in ((16, (6, 4), np.int64), (17, (3, 7), np.int32)):
+    for seed, (n, c), label_dtype in ((18, (5, 5), np.int64), (16, (6, 4), np.int64), (17, (3, 7), np.int32)):
         z, labels = logits_labels(seed, n, c, label_dtype=label_dtype)
         what = f"cross_entropy_grad(logits, labels) with logits of shape {(n, c)}"
         got = check_array(

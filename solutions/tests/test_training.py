@@ -26,7 +26,7 @@ SGD, momentum or Adam, full batch or mini-batches, float32 or float64 weights, t
 
 import numpy as np
 
-from grader.engine.sandbox import LearnerError
+from grader.engine.failures import LearnerError
 from grader.engine.testkit import (
     Feedback,
     check_scalar,
