@@ -9,20 +9,42 @@ import numpy as np
 
 from grader.engine.diagnosis import misconception
 from solutions.misconceptions import init_draws as draws
+from solutions.misconceptions import recognise
 
 
-def _changed_in_place(first, last):
-    """A predicate: the call changed one of its arguments first..last (positions) in place."""
+def _became(transform, position):
+    """A predicate: argument `position` came back holding transform(call), to its own dtype's precision."""
 
     def detect(call, expected=None) -> bool:
-        if call.reply is None or len(call.reply.args) <= last:
+        if call.reply is None or len(call.reply.args) <= position:
             return False
-        return any(
-            isinstance(after, np.ndarray) and after.shape == np.shape(before) and not np.array_equal(after, before)
-            for before, after in zip(call.args[first : last + 1], call.reply.args[first : last + 1])
-        )
+        before, after = np.asarray(call.args[position]), call.reply.args[position]
+        if not isinstance(after, np.ndarray) or after.shape != before.shape or np.array_equal(after, before):
+            return False
+        rtol = 1e-4 if after.dtype == np.float32 else 1e-6
+        with np.errstate(all="ignore"):
+            return bool(np.allclose(after.astype(np.float64), transform(call), rtol=rtol, atol=1e-6))
 
     return detect
+
+
+def _normalised(call):
+    x = np.asarray(call.args[0], dtype=np.float64)
+    return (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + call.kwargs.get("eps", 1e-5))
+
+
+def _centred(call):
+    x = np.asarray(call.args[0], dtype=np.float64)
+    return x - x.mean(axis=0)
+
+
+# x -= mean (and x /= std): the caller's batch now holds the centred or normalised values.
+_x_normalised_in_place = recognise.either(_became(_normalised, 0), _became(_centred, 0))
+# running_mean *= momentum; running_mean += ...: the caller's arrays now hold the new statistics.
+_running_statistics_updated_in_place = recognise.either(
+    _became(lambda call: np.asarray(call.value[1], dtype=np.float64), 3),
+    _became(lambda call: np.asarray(call.value[2], dtype=np.float64), 4),
+)
 
 
 # -- initialisation ---------------------------------------------------------------------
@@ -422,7 +444,7 @@ def bn_gamma_beta_swapped(x, gamma, beta, running_mean, running_var, train=True,
     "batchnorm_forward",
     """Your batchnorm_forward updates the running statistics in place (running_mean *= ...), which changes
     the caller's arrays: compute new ones and return them.""",
-    detect=_changed_in_place(3, 4),
+    detect=_running_statistics_updated_in_place,
 )
 def bn_running_statistics_in_place(x, gamma, beta, running_mean, running_var, train=True, momentum=0.9, eps=1e-5):
     if train:
@@ -440,7 +462,7 @@ def bn_running_statistics_in_place(x, gamma, beta, running_mean, running_var, tr
     "batchnorm_forward",
     """Your batchnorm_forward normalises x in place (x -= mean, x /= ...), which changes the caller's batch:
     compute x_hat as a new array.""",
-    detect=_changed_in_place(0, 0),
+    detect=_x_normalised_in_place,
 )
 def bn_x_normalised_in_place(x, gamma, beta, running_mean, running_var, train=True, momentum=0.9, eps=1e-5):
     if train:

@@ -9,6 +9,7 @@ import numpy as np
 
 from grader.engine.diagnosis import misconception
 from solutions.misconceptions import dropout_draws as draws
+from solutions.misconceptions import recognise
 from solutions.regularization import _check_p
 
 # -- L2 ---------------------------------------------------------------------------------
@@ -266,7 +267,7 @@ def dropout_p_checked_only_in_training(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward checks p with assert, which raises AssertionError (and disappears when Python
     runs with -O): raise ValueError("...") for a p outside [0, 1).""",
-    detect=draws.asserts,
+    detect=lambda call, expected: recognise.raised(call, "AssertionError"),
 )
 def dropout_asserts_p(x, p, train=True, seed=None):
     assert 0 <= p < 1, "p must be in [0, 1)"
@@ -332,7 +333,7 @@ def dropout_boolean_mask(x, p, train=True, seed=None):
     "dropout_forward",
     """Your dropout_forward multiplies x in place (x *= mask), which changes the caller's activations:
     build a new array, out = x * mask.""",
-    detect=draws.modifies_x,
+    detect=draws.multiplied_x_in_place,
 )
 def dropout_in_place(x, p, train=True, seed=None):
     _check_p(p)
@@ -457,7 +458,7 @@ def should_stop_patience_not_checked(val_losses, patience):
     "should_stop",
     """Your should_stop checks patience with assert, which raises AssertionError (and disappears when
     Python runs with -O): raise ValueError("...") for a patience below 1.""",
-    detect=draws.asserts,
+    detect=lambda call, expected: recognise.raised(call, "AssertionError"),
 )
 def should_stop_asserts_patience(val_losses, patience):
     assert patience >= 1, "patience must be at least 1"
