@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from grader.course.catalog import get_exercise
+from grader.engine.diagnosis import Diagnoser
 from grader.engine.sandbox import Reply
 from grader.engine.testkit import Call
 from solutions.digits_data import digits_split
@@ -128,3 +130,13 @@ def test_a_network_that_is_no_chain_of_pairs_shows_no_symptom():
         call = Call("call", "train_classifier", (X, Y), {}, reply=Reply(value))
         fired = {name for name, predicate in PREDICATES.items() if predicate(call, None)}
         assert fired == set(), value
+
+
+def test_a_training_run_is_diagnosed_from_its_parameters_and_never_replayed():
+    diagnose = Diagnoser(get_exercise("training"))
+    run = Call(
+        "call", "train_classifier", (X, Y), {"seed": 0}, reply=Reply(train(init="constant", epochs=1)), replay=False
+    )
+    with pytest.raises(LookupError):
+        diagnose._outcome(diagnose.reference, run)  # the reference's own run is never started
+    assert diagnose(None, [run], None)["id"] == "training.zero_init"

@@ -14,7 +14,7 @@ specific first; a diagnosis is given only when it is sure:
    result differs from the reference's. Where a mistake cannot be replayed exactly (a random
    stream, a training run), `detect=predicate` gives a test `(call, expected) -> bool` on the
    learner's results instead; the wrong version then only serves the catalogue's own tests. A
-   call logged with `_replay=False` (a training run) is never re-run here: its predicates get
+   call logged with `_replay=False` (a training run, a random draw) is never re-run here: its predicates get
    `expected=None`, and no wrong version is replayed on it.
    Two different misconceptions that both match are ambiguous: no diagnosis.
 2. **Behaviour** (`grader.engine.behaviour`): cheap transformations of the expected value (a

@@ -83,7 +83,7 @@ class Call:
     errstate: str | None = None
     describe: str = ""
     extra: dict = field(default_factory=dict)
-    replay: bool = True  # False: a run the judge cannot repeat exactly (a training run): diagnosed by detect only
+    replay: bool = True  # False: not repeatable in the judge (a training run, a random draw): detect only
 
     @property
     def value(self):
