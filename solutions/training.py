@@ -69,28 +69,47 @@ def _init_params(sizes, rng):
     return [(rng.normal(0.0, np.sqrt(2.0 / m), size=(m, n)), np.zeros(n)) for m, n in zip(sizes[:-1], sizes[1:])]
 
 
+class _Adam:
+    """Adam over a list of (W, b) pairs; `step` returns the new pairs (the inputs stay as they were)."""
+
+    def __init__(self, params, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.lr, self.beta1, self.beta2, self.eps, self.t = lr, beta1, beta2, eps, 0
+        self.m = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+        self.v = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+
+    def step(self, params, grads):
+        self.t += 1
+        new_params, new_m, new_v = [], [], []
+        for pair, grad, m_pair, v_pair in zip(params, grads, self.m, self.v):
+            moved, ms, vs = [], [], []
+            for p, g, m, v in zip(pair, grad, m_pair, v_pair):
+                m = self.beta1 * m + (1 - self.beta1) * g
+                v = self.beta2 * v + (1 - self.beta2) * g * g
+                m_hat, v_hat = m / (1 - self.beta1**self.t), v / (1 - self.beta2**self.t)
+                moved.append(p - self.lr * m_hat / (np.sqrt(v_hat) + self.eps))
+                ms.append(m)
+                vs.append(v)
+            new_params.append(tuple(moved))
+            new_m.append(tuple(ms))
+            new_v.append(tuple(vs))
+        self.m, self.v = new_m, new_v
+        return new_params
+
+
+HIDDEN, EPOCHS, BATCH_SIZE, LEARNING_RATE = 128, 30, 32, 1e-2
+
+
 def train_classifier(X_train, y_train, seed=0):
     """Train a 64-128-10 ReLU MLP with mini-batch Adam; return its list of (W, b) pairs."""
     X = np.asarray(X_train, dtype=np.float64)
     y = np.asarray(y_train).astype(np.intp)
     rng = np.random.default_rng(seed)
-    params = _init_params([X.shape[1], 128, NUM_CLASSES], rng)
-    flat = [a for pair in params for a in pair]
-    m = [np.zeros_like(a) for a in flat]
-    v = [np.zeros_like(a) for a in flat]
-    lr, beta1, beta2, eps = 1e-2, 0.9, 0.999, 1e-8
-    epochs, batch_size, t = 30, 32, 0
-    for _ in range(epochs):
-        order = rng.permutation(len(X))
-        for start in range(0, len(X), batch_size):
-            idx = order[start : start + batch_size]
-            _, grads = _mlp_loss_and_grads(X[idx], y[idx], params)
-            t += 1
-            g_flat = [g for pair in grads for g in pair]
-            for i, g in enumerate(g_flat):  # Adam, updating our own arrays in place
-                m[i] = beta1 * m[i] + (1 - beta1) * g
-                v[i] = beta2 * v[i] + (1 - beta2) * g * g
-                m_hat = m[i] / (1 - beta1**t)
-                v_hat = v[i] / (1 - beta2**t)
-                flat[i] -= lr * m_hat / (np.sqrt(v_hat) + eps)
+    params = _init_params([X.shape[1], HIDDEN, NUM_CLASSES], rng)
+    adam = _Adam(params, LEARNING_RATE)
+    for _ in range(EPOCHS):
+        order = rng.permutation(len(X))  # a new order every epoch; X and y stay paired
+        for start in range(0, len(X), BATCH_SIZE):
+            batch = order[start : start + BATCH_SIZE]
+            _, grads = _mlp_loss_and_grads(X[batch], y[batch], params)
+            params = adam.step(params, grads)
     return params

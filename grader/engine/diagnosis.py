@@ -13,7 +13,9 @@ specific first; a diagnosis is given only when it is sure:
    the wrong version's result (or both raise the same exception), and on at least one call that
    result differs from the reference's. Where a mistake cannot be replayed exactly (a random
    stream, a training run), `detect=predicate` gives a test `(call, expected) -> bool` on the
-   learner's results instead; the wrong version then only serves the catalogue's own tests.
+   learner's results instead; the wrong version then only serves the catalogue's own tests. A
+   call logged with `_replay=False` (a training run, a random draw) is never re-run here: its predicates get
+   `expected=None`, and no wrong version is replayed on it.
    Two different misconceptions that both match are ambiguous: no diagnosis.
 2. **Behaviour** (`grader.engine.behaviour`): cheap transformations of the expected value (a
    constant factor that is the batch size, a transpose, the wrong entries all where x == 0, NaN
@@ -186,6 +188,8 @@ class Diagnoser:
 
     def _outcome(self, module, call) -> Outcome:
         """Replay a logged call on `module` (the reference or a wrong version) in the judge."""
+        if not call.replay:
+            raise LookupError("not replayed: a run that cannot be repeated exactly (detect predicates only)")
         args, kwargs = copy.deepcopy(call.args), copy.deepcopy(call.kwargs)
         if call.kind == "drive":
             if self.driver is None:

@@ -83,6 +83,7 @@ class Call:
     errstate: str | None = None
     describe: str = ""
     extra: dict = field(default_factory=dict)
+    replay: bool = True  # False: not repeatable in the judge (a training run, a random draw): detect only
 
     @property
     def value(self):
@@ -96,14 +97,18 @@ class Learner:
         self._sandbox = sandbox
         self.calls: list[Call] = []
 
-    def call(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs):
+    def call(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, _replay=True, **kwargs):
         return self.call_report(
-            name, *args, _errstate=_errstate, _timeout=_timeout, _describe=_describe, **kwargs
+            name, *args, _errstate=_errstate, _timeout=_timeout, _describe=_describe, _replay=_replay, **kwargs
         ).value
 
-    def call_report(self, name: str, *args, _errstate=None, _timeout=None, _describe=None, **kwargs) -> Reply:
+    def call_report(
+        self, name: str, *args, _errstate=None, _timeout=None, _describe=None, _replay=True, **kwargs
+    ) -> Reply:
+        """Call the learner's `name`; `_replay=False` tells the diagnosis not to re-run it in the judge
+        (a training run or a random draw: the learner's run is not the reference's anyway)."""
         describe = _describe or f"{name}(...)"
-        logged = Call("call", name, args, kwargs, errstate=_errstate, describe=describe)
+        logged = Call("call", name, args, kwargs, errstate=_errstate, describe=describe, replay=_replay)
         self.calls.append(logged)
         try:
             logged.reply = self._sandbox.call(

@@ -1,8 +1,9 @@
 """Hidden tests: regularization (chapter 8), 10 points.
 
 Mistakes these tests are built to catch (each loses points):
-- l2_penalty: the biases penalised too, the 0.5 factor forgotten, only the first layer summed.
-- l2_grads: a bias gradient lam·b instead of zeros, 2·lam·W (the derivative without the 0.5).
+- l2_penalty: the biases penalised too (or instead of the weights), the 0.5 factor or lam forgotten,
+  only the first layer summed, norms not squared, a mean for the sum.
+- l2_grads: a bias gradient lam·b instead of zeros, 2·lam·W (the derivative without the 0.5), 0.5·lam·W.
 - dropout_forward: p used as the KEEP probability; no 1/(1-p) scaling (mask of 0 and 1, the
   mean shrinks); dropout (or a (1-p) scaling) applied in evaluation mode; p checked only in
   training mode; p = 1 or a negative p accepted; the seed ignored (a global generator: the same
@@ -13,6 +14,9 @@ Mistakes these tests are built to catch (each loses points):
   exactly `patience` losses; no ValueError for patience < 1; only the last loss compared with
   the best before the window; the window compared with the loss just before it instead of the
   best one before it.
+Every call of a test is made before its checks where it can be, so that a diagnosis
+(solutions/misconceptions/regularization.py) sees them all; random draws are logged with
+_replay=False (the learner's stream is not the reference's) and judged by their statistics.
 A correct solution gets everything: loops or vectorised, lists or tuples, any valid use of the
 seed (tests check properties of the masks, never a particular random stream), float32 results
 for float32 inputs, a Python bool or a numpy bool for should_stop.
@@ -29,6 +33,7 @@ from grader.engine.testkit import (
     expect_raises,
     grades,
     parametrize,
+    returned,
 )
 from solutions import regularization as ref
 
@@ -43,16 +48,18 @@ def layers(seed, sizes, dtype=np.float64):
 
 def pairs(got, n, what):
     if not isinstance(got, (list, tuple)) or len(got) != n:
-        raise Feedback(f"{what} should return a list with one (dW, db) pair per layer ({n} here)")
-    for item in got:
+        raise Feedback(
+            f"{what} returned {returned(got)}; it should return a list with one (dW, db) pair per layer ({n} here)"
+        )
+    for k, item in enumerate(got):
         if not isinstance(item, (list, tuple)) or len(item) != 2:
-            raise Feedback(f"{what}: every item of the result should be a (dW, db) pair")
+            raise Feedback(f"{what}: item {k} of the result is {returned(item)}; every item should be a (dW, db) pair")
     return got
 
 
 def dropout_pair(got, shape, what):
     if not isinstance(got, (list, tuple)) or len(got) != 2:
-        raise Feedback(f"{what} should return a pair (out, mask)")
+        raise Feedback(f"{what} returned {returned(got)}; it should return a pair (out, mask)")
     out, mask = (as_array(a, what) for a in got)
     for name, a in (("out", out), ("mask", mask)):
         if a.shape != shape:
@@ -68,7 +75,7 @@ def as_bool(got, what):
     if isinstance(got, np.ndarray) and got.shape == () and got.dtype.kind == "b":
         return bool(got)
     if not isinstance(got, bool):
-        raise Feedback(f"{what} returned {type(got).__name__}; it should return True or False")
+        raise Feedback(f"{what} returned {returned(got)}; it should return True or False")
     return got
 
 
@@ -77,27 +84,33 @@ def as_bool(got, what):
 
 @grades("l2_penalty", points=1)
 def test_l2_penalty_three_layers(learner):
+    cases = []
     for seed, sizes, lam in ((1, [4, 3, 5, 2], 0.3), (2, [6, 2], 1e-2)):
         params = layers(seed, sizes)
         what = f"l2_penalty(params, lam={lam}) with layers {'→'.join(map(str, sizes))}"
-        report = learner.call_report("l2_penalty", params, lam, _describe=what)
+        cases.append((params, lam, what, learner.call_report("l2_penalty", params, lam, _describe=what)))
+    for params, lam, what, report in cases:  # every call made first: a diagnosis sees them all
         check_scalar(report.value, ref.l2_penalty(params, lam), what)
         check_unchanged(params, report.args[0], what, "params")
 
 
 @grades("l2_penalty", points=0.5)
 def test_l2_penalty_ignores_biases(learner):
+    # lam is neither 0.5 nor 2: a forgotten lam and a forgotten 0.5 must not give the same number.
     params = [(np.zeros((3, 4)), np.full(4, 5.0)), (np.random.default_rng(13).normal(size=(4, 2)), np.full(2, -7.0))]
-    what = "l2_penalty(params, lam=0.5) where only the second layer has non-zero weights and all biases are large"
-    check_scalar(learner.call("l2_penalty", params, 0.5, _describe=what), ref.l2_penalty(params, 0.5), what)
     params32 = layers(3, [5, 4, 3], np.float32)
-    what = "l2_penalty(params, lam=0.1) with float32 layers 5→4→3"
-    check_scalar(
-        learner.call("l2_penalty", params32, 0.1, _describe=what),
-        ref.l2_penalty(params32, 0.1),
-        what,
-        input_dtype=np.float32,
-    )
+    cases = [
+        (
+            params,
+            0.4,
+            np.float64,
+            "l2_penalty(params, lam=0.4) where only the second layer has non-zero weights and all biases are large",
+        ),
+        (params32, 0.1, np.float32, "l2_penalty(params, lam=0.1) with float32 layers 5→4→3"),
+    ]
+    answers = [learner.call("l2_penalty", ps, lam, _describe=what) for ps, lam, _, what in cases]
+    for (ps, lam, dtype, what), got in zip(cases, answers):
+        check_scalar(got, ref.l2_penalty(ps, lam), what, input_dtype=dtype)
 
 
 @grades("l2_grads", points=1)
@@ -128,7 +141,9 @@ def test_l2_grads_biases_are_zero(learner):
 def test_dropout_training_mask_statistics(learner, p):
     x = np.random.default_rng(6).normal(loc=1.0, size=(240, 250))
     what = f"dropout_forward(x, p={p}, train=True, seed=7) with x of shape (240, 250)"
-    out, mask = dropout_pair(learner.call("dropout_forward", x, p, train=True, seed=7, _describe=what), x.shape, what)
+    # A random draw: the diagnosis judges its statistics, never a replay of the reference's stream.
+    got = learner.call("dropout_forward", x, p, train=True, seed=7, _describe=what, _replay=False)
+    out, mask = dropout_pair(got, x.shape, what)
     zero = mask == 0
     kept = np.isclose(mask, 1.0 / (1.0 - p), rtol=1e-6)
     if not np.all(zero | kept):
@@ -175,15 +190,26 @@ def test_dropout_rejects_bad_p_in_both_modes(learner):
 def test_dropout_seed_reproducible(learner):
     x = np.random.default_rng(9).normal(size=(40, 50))
     what = "dropout_forward(x, p=0.5, seed=11) called twice"
-    _, m1 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=11, _describe=what), x.shape, what)
-    _, m2 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=11, _describe=what), x.shape, what)
+    _, m1 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=11, _describe=what, _replay=False), x.shape, what)
+    _, m2 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=11, _describe=what, _replay=False), x.shape, what)
+    learner.calls[-1].extra["same_seed_as"] = m1  # lets the diagnosis compare the pair from one call
+    if not np.any(m1 == 0):
+        raise Feedback(
+            f"{what}: the mask drops no unit at all; called without train, dropout_forward is in training "
+            "mode (train defaults to True) and should drop about half of them"
+        )
     if not np.array_equal(m1, m2):
         raise Feedback(
             f"{what} gave two different masks: the same seed must give the same mask (use np.random.default_rng(seed))"
         )
     what = "dropout_forward(x, p=0.5, seed=None) called twice"
-    _, m3 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=None, _describe=what), x.shape, what)
-    _, m4 = dropout_pair(learner.call("dropout_forward", x, 0.5, seed=None, _describe=what), x.shape, what)
+    _, m3 = dropout_pair(
+        learner.call("dropout_forward", x, 0.5, seed=None, _describe=what, _replay=False), x.shape, what
+    )
+    _, m4 = dropout_pair(
+        learner.call("dropout_forward", x, 0.5, seed=None, _describe=what, _replay=False), x.shape, what
+    )
+    learner.calls[-1].extra["no_seed_after"] = m3
     if np.array_equal(m3, m4):
         raise Feedback(f"{what} gave the same mask twice: without a seed every call should draw a new mask")
 
@@ -192,7 +218,7 @@ def test_dropout_seed_reproducible(learner):
 def test_dropout_float32_and_input_untouched(learner):
     x = np.random.default_rng(10).normal(size=(6, 3, 5)).astype(np.float32)
     what = "dropout_forward(x, p=0.2, seed=1) with a float32 x of shape (6, 3, 5)"
-    report = learner.call_report("dropout_forward", x, 0.2, seed=1, _describe=what)
+    report = learner.call_report("dropout_forward", x, 0.2, seed=1, _describe=what, _replay=False)
     out, mask = dropout_pair(report.value, x.shape, what)
     check_array(out, x.astype(np.float64) * mask, f"{what}: out compared with x * mask", input_dtype=np.float32)
     check_unchanged(x, report.args[0], what, "x")
@@ -214,6 +240,7 @@ def test_dropout_backward_uses_the_mask(learner):
 
 STOP_CASES = [
     ([1.0, 0.9, 0.95, 0.92], 2),
+    (np.array([0.8, 0.7, 0.75, 0.72, 0.71]), 3),  # a 1-D array works as well as a list
     ([1.0, 0.9, 0.95, 0.85], 2),
     ([1.0, 0.9, 0.9, 0.9], 2),  # a tie is not an improvement
     ([1.0, 0.9, 0.8, 0.95], 2),  # the improvement is not the last loss
@@ -228,9 +255,13 @@ STOP_CASES = [
 
 @grades("should_stop", points=1)
 def test_should_stop_values(learner):
-    for losses, patience in STOP_CASES:
+    answers = [
+        learner.call("should_stop", losses, patience, _describe=f"should_stop({losses}, patience={patience})")
+        for losses, patience in STOP_CASES
+    ]  # every call made first: a diagnosis sees them all
+    for (losses, patience), answer in zip(STOP_CASES, answers):
         what = f"should_stop({losses}, patience={patience})"
-        got = as_bool(learner.call("should_stop", losses, patience, _describe=what), what)
+        got = as_bool(answer, what)
         if got != ref.should_stop(losses, patience):
             raise Feedback(
                 f"{what} returned {got}: compare the last {patience} losses with the best "
