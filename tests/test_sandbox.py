@@ -12,11 +12,25 @@ import time
 
 import pytest
 
-from grader.engine import launch
+from grader.engine import launch, pool
 from grader.engine.judge import grade_source
 from tests.conftest import fast
 
 pytestmark = pytest.mark.skipif(launch.bwrap_path() is None, reason="bubblewrap is not installed")
+
+
+@pytest.fixture(params=["single run", "warm pool"], autouse=True)
+def mode(request):
+    """Every attack, on a run started by its own bwrap and on one forked by a warm pool's zygote."""
+    if request.param == "warm pool":
+        if "cli" in request.keywords:
+            pytest.skip("grade submit starts a single run")
+        pool.enable()
+    yield request.param
+    if request.param == "warm pool":
+        pool.shutdown()
+        pool._enabled = False
+
 
 RELU = "\ndef relu(x):\n    return np.maximum(x, 0)\n"
 
@@ -31,9 +45,9 @@ def shown(result) -> str:
     return result.output + "\n".join(t.message for t in result.tests) + result.message
 
 
-def test_the_run_reports_the_full_sandbox():
+def test_the_run_reports_the_full_sandbox(mode):
     result = run("")
-    assert result.sandbox["isolation"] == "bubblewrap"
+    assert result.sandbox["isolation"] == ("bubblewrap" if mode == "single run" else "bubblewrap (warm pool)")
     assert result.sandbox["syscalls"] == "seccomp filter"
     assert sum(t.points for t in result.tests if t.function == "relu") == 2
 
@@ -69,8 +83,10 @@ def test_no_capabilities_and_no_host_settings():
     result = run("""
         import ctypes, os, socket, time
         libc = ctypes.CDLL(None, use_errno=True)
-        status = open("/proc/self/status").read()
-        print("caps", [l.split()[1] for l in status.splitlines() if l.startswith(("CapEff", "CapPrm", "CapBnd"))])
+        header, data = (ctypes.c_uint32 * 2)(0x20080522, 0), (ctypes.c_uint32 * 6)()
+        libc.capget(header, data)
+        bounding = [cap for cap in range(41) if libc.prctl(23, cap, 0, 0, 0) == 1]  # PR_CAPBSET_READ
+        print("caps", list(data), "bounding", bounding)
         for name, call in [("hostname", lambda: socket.sethostname("pwned")),
                            ("clock", lambda: time.clock_settime(time.CLOCK_REALTIME, 0)),
                            ("reboot", lambda: libc.reboot(0x4321FEDC) == 0 or os.strerror(ctypes.get_errno())),
@@ -85,7 +101,7 @@ def test_no_capabilities_and_no_host_settings():
         print("uid", os.getuid())
     """)
     out = result.output
-    assert "caps ['0000000000000000', '0000000000000000', '0000000000000000']" in out, out
+    assert "caps [0, 0, 0, 0, 0, 0] bounding []" in out, out
     assert "ALLOWED" not in out and out.count("refused") == 6, out
     assert "uid 1000" in out
     assert socket.gethostname() != "pwned"
@@ -118,14 +134,14 @@ def test_a_deep_chain_of_setsid_forks_does_not_outlive_the_run():
                     os.execv("/bin/sleep", ["sleep", "623.5"])
                 os._exit(0)
         chain(12)
-        os.read(r, 1)
+        print("deepest started:", os.read(r, 1) == b"x")
         time.sleep(0.2)
-        print("deepest:", len([p for p in os.listdir("/proc") if p.isdigit() and b"623.5" in open(f"/proc/{p}/cmdline", "rb").read()]))
     """)
-    assert "deepest: 1" in result.output, result.output
+    assert "deepest started: True" in result.output, result.output
     assert sleepers("623.5") == []
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT", "SIGHUP", "SIGKILL"])
 def test_signals_to_grade_end_everything_under_it(tmp_path, signal_name):
     learner = tmp_path / "activations.py"
@@ -278,7 +294,11 @@ def test_forged_bytes_on_the_reply_channel_are_refused():
         import os, sys, struct
         import numpy as np
         def relu(x):
-            os.write(int(sys.argv[2]), struct.pack("<I", 2**31) + b"{" * 1000)
+            for fd in range(3, 64):  # whichever is the reply channel
+                try:
+                    os.write(fd, struct.pack("<I", 2**31) + b"{" * 1000)
+                except OSError:
+                    pass
             return x
     """)
     result = grade_source(fast("activations", call_limit=2.0, time_limit=20.0), source, "mallory")
@@ -360,6 +380,7 @@ def test_a_loaded_host_does_not_cost_a_correct_learner_points():
     assert all(t.passed for t in relu), [t.message for t in relu]
 
 
+@pytest.mark.cli
 def test_official_grading_refuses_the_weak_sandbox(monkeypatch):
     from grader.engine.launch import SandboxUnavailable
 

@@ -67,7 +67,7 @@ OUTCOME_CELLS = {
     "unreadable": ("bad file", "red"),
     "crashed": ("crash", "red"),
     "no-tests": ("n/a", "dim"),
-    "pending": ("stopped", "red"),
+    "pending": ("again", "yellow"),  # interrupted, or the host was overloaded: graded on the next run
 }
 
 
@@ -94,9 +94,14 @@ OUTCOME_CELLS = {
     metavar="SECONDS",
     help="Cap every exercise's time limits (run and call) at SECONDS, e.g. for a quick dry run.",
 )
+@click.option(
+    "--allow-weak-sandbox",
+    is_flag=True,
+    help="Grade even where bubblewrap is missing, with the weaker Landlock sandbox (not recommended).",
+)
 @db_option
 @json_option
-def autograde(submissions_dir, jobs, force, only, time_limit, db_url, as_json):
+def autograde(submissions_dir, jobs, force, only, time_limit, allow_weak_sandbox, db_url, as_json):
     """Grade a whole class: every SUBMISSIONS_DIR/<learner>/<exercise>.py (or .ipynb).
 
     Each learner has a folder named after them holding their files, named like the course's
@@ -156,7 +161,10 @@ def autograde(submissions_dir, jobs, force, only, time_limit, db_url, as_json):
 
     try:
         with progress:
-            engine.run_batch(batch, record, jobs=jobs, time_limit=time_limit, on_done=done, on_tick=progress.refresh)
+            engine.run_batch(
+                batch, record, jobs=jobs, time_limit=time_limit, on_done=done, on_tick=progress.refresh,
+                allow_weak_sandbox=allow_weak_sandbox,
+            )  # fmt: skip
     except KeyboardInterrupt:
         raise click.ClickException(
             "interrupted; what was graded is recorded, run the same command again to grade the rest"

@@ -20,7 +20,7 @@ from grader.cli.common import (
 from grader.course import submissions
 from grader.course.catalog import has_hidden_tests, load_manifest
 from grader.errors import UsageProblem
-from grader.render import terminal as render
+from grader.render import print_json
 from grader.service import progress
 from grader.service import submit as service
 
@@ -62,13 +62,15 @@ def submit(slug, file_path, verbose, student, db_url, as_json):
     finally:
         recorder.close()
     if as_json:
-        render.print_json(result.to_dict())
+        print_json(result.to_dict())
     else:
         if practice:
             click.echo(service.PRACTICE_NOTE)
             if not result.tests:
                 click.echo(f"There are no visible examples for {exercise.slug} in this copy: nothing was checked.")
-        render.submission(result, exercise, verbose=verbose)
+        from grader.render import terminal
+
+        terminal.submission(result, exercise, verbose=verbose)
     if not_recorded:
         raise Problem(f"this result was NOT recorded: {not_recorded}")
     sys.exit(0 if result.status == "passed" or (practice and not result.tests) else 1)
@@ -89,9 +91,11 @@ def status(student, db_url, as_json):
     student = student or submissions.default_student()
     report = progress.status_report(db_or_fail(db_url, create=False), student)
     if as_json:
-        render.print_json(report)
+        print_json(report)
     else:
-        render.status(student, report["exercises"], report["next"], report["quizzes"])
+        from grader.render import terminal
+
+        terminal.status(student, report["exercises"], report["next"], report["quizzes"])
 
 
 @main.command(name="list")
@@ -105,11 +109,11 @@ def list_exercises(as_json):
     """
     exercises = load_manifest()
     if as_json:
-        render.print_json(
-            [{"slug": e.slug, "chapter": e.chapter, "title": e.title, "points": e.points} for e in exercises]
-        )
+        print_json([{"slug": e.slug, "chapter": e.chapter, "title": e.title, "points": e.points} for e in exercises])
     else:
-        render.exercise_list(exercises)
+        from grader.render import terminal
+
+        terminal.exercise_list(exercises)
 
 
 @main.command()
@@ -191,11 +195,13 @@ def demo(db_url, student, force):
             "put reference solutions among their grades: choose another --db (e.g. sqlite:////tmp/demo.sqlite3), "
             "or pass --force"
         )
+    from grader.render import terminal
+
     for exercise in exercises:
         source = exercise.solution_path.read_text()
         result = service.record(database, service.grade(exercise, source, student), source, origin="demo")
-        mark = render.PASS if result.status == "passed" else render.FAIL
+        mark = terminal.PASS if result.status == "passed" else terminal.FAIL
         click.echo(f"{mark} {exercise.slug:<16} {result.score:g}/{result.max_score:g}   ({result.duration:.2f} s)")
     click.echo()
     report = progress.status_report(database, student)
-    render.status(student, report["exercises"], report["next"], report["quizzes"])
+    terminal.status(student, report["exercises"], report["next"], report["quizzes"])

@@ -16,13 +16,13 @@ Either way the run's processes go into a cgroup of their own when the machine al
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import re
 import select
 import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +30,7 @@ from pathlib import Path
 
 from grader.engine import seccomp
 from grader.engine.cgroups import RunCgroup
+from grader.engine.remember import file_stamp, remembered
 from grader.errors import UsageProblem
 
 ENGINE = Path(__file__).resolve().parent
@@ -46,7 +47,7 @@ class SandboxUnavailable(UsageProblem):
 
 @dataclass
 class Launched:
-    process: subprocess.Popen
+    process: subprocess.Popen | None  # None for a run forked by a warm pool's zygote
     pid: int  # the worker's process id, as seen from here
     isolation: str  # "bubblewrap" or "landlock"
     cgroup: RunCgroup | None
@@ -54,20 +55,39 @@ class Launched:
     status_fd: int | None = None  # bwrap's status channel, open for the run (closing it early would SIGPIPE bwrap)
 
 
+_broken: list[str] = []  # why bubblewrap could not start a run here, once it failed
+
+
 @lru_cache(maxsize=1)
+def _which_bwrap() -> str | None:
+    return shutil.which("bwrap")
+
+
 def bwrap_path() -> str | None:
-    """bubblewrap, if it is installed and can make namespaces on this machine."""
-    found = shutil.which("bwrap")
+    """bubblewrap, if it is installed (and has not failed to start a run in this process)."""
+    return None if _broken else _which_bwrap()
+
+
+def mark_broken(reason: str) -> None:
+    _broken.append(reason)
+
+
+@lru_cache(maxsize=1)
+def bwrap_works() -> bool:
+    """Whether bubblewrap can make namespaces here (a real start): checked before official grading."""
+    found = bwrap_path()
     if found is None:
-        return None
+        return False
     probe = subprocess.run(
         [found, "--unshare-all", "--ro-bind", "/", "/", "--", "/bin/true"], capture_output=True, timeout=20
     )
-    return found if probe.returncode == 0 else None
+    return probe.returncode == 0
 
 
-def _distribution_closure(names) -> list[importlib.metadata.Distribution]:
+def _distribution_closure(names) -> list:
     """The installed distributions `names` need at run time (their non-optional requirements)."""
+    import importlib.metadata
+
     seen, found, todo = set(), [], list(names)
     while todo:
         name = todo.pop()
@@ -89,6 +109,13 @@ def _distribution_closure(names) -> list[importlib.metadata.Distribution]:
 @lru_cache(maxsize=8)
 def package_binds(packages: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """(host path, sandbox path) of every top-level folder or module the allowed packages install."""
+    sites = sorted({sysconfig.get_paths()[k] for k in ("purelib", "platlib")})
+    key = [sys.prefix, list(packages), [file_stamp(Path(site)) for site in sites]]
+    found = remembered("packages", key, lambda: [list(pair) for pair in _package_binds(packages)])
+    return tuple(tuple(pair) for pair in found)
+
+
+def _package_binds(packages: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     binds = {}
     for distribution in _distribution_closure(packages):
         for entry in {f.parts[0] for f in distribution.files or [] if f.parts}:
@@ -132,9 +159,12 @@ def _root_binds() -> list[str]:
     return args
 
 
-def bwrap_command(packages, disk_mb: int, fds: dict[str, int], torch: bool) -> list[str]:
+def bwrap_command(packages, disk_mb: int, fds: dict[str, int], torch: bool, zygote: bool = False) -> list[str]:
+    """bwrap's arguments for one run (the worker), or for a warm pool's zygote (which must be able to make
+    each run's user namespace, so it keeps that one right; its runs never do)."""
     binds, hidden = _python_binds()
-    args = [bwrap_path(), "--unshare-all", "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID)]
+    args = [bwrap_path(), "--unshare-all", "--unshare-user", *([] if zygote else ["--disable-userns"])]
+    args += ["--uid", str(SANDBOX_UID)]
     args += ["--gid", str(SANDBOX_UID), "--hostname", "grader", "--die-with-parent", "--new-session"]
     args += ["--as-pid-1", "--cap-drop", "ALL", *_root_binds()]
     for path in binds:
@@ -143,7 +173,7 @@ def bwrap_command(packages, disk_mb: int, fds: dict[str, int], torch: bool) -> l
         args += ["--tmpfs", path]
     for host, inside in package_binds(tuple(packages)):
         args += ["--ro-bind", host, inside]
-    for name in WORKER_FILES:
+    for name in (*WORKER_FILES, "zygote.py") if zygote else WORKER_FILES:
         args += ["--ro-bind", str(ENGINE / name), f"/sandbox/engine/{name}"]
     if torch:  # torch sizes its thread pool from these
         args += ["--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
@@ -153,6 +183,8 @@ def bwrap_command(packages, disk_mb: int, fds: dict[str, int], torch: bool) -> l
         args += ["--seccomp", str(fds["seccomp"])]
     if "block" in fds:
         args += ["--block-fd", str(fds["block"])]
+    if zygote:
+        return [*args, "--", base_python(), "-I", "-S", "-B", "-u", "/sandbox/engine/zygote.py", str(fds["control"])]
     worker = ["/sandbox/engine/worker.py", "bubblewrap", str(fds["reply"])]
     return [*args, "--", base_python(), "-I", "-S", "-B", "-u", *worker]
 

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.engine import fallback, launch, wire
+from grader.engine import fallback, launch, pool, wire
 from grader.engine.failures import (
     RUN_LIMIT_MESSAGE,
     HostOverloaded,
@@ -49,6 +49,12 @@ class Reply:
     kwargs: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     seconds: float = 0.0
+
+
+def _wait_gone(pid: int, limit: float = 5.0) -> None:
+    deadline = time.monotonic() + limit
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.002)
 
 
 class Sandbox:
@@ -106,8 +112,15 @@ class Sandbox:
     def _launch(self, request_r: int, reply_w: int) -> launch.Launched:
         fallback.sweep_stale()
         forced = os.environ.get("GRADE_SANDBOX") == "landlock"  # to try the fallback where bwrap exists
+        if pool.enabled() and not forced:
+            return pool.spawn(self.packages, request_r, self._output, reply_w, self.limits)
         if launch.bwrap_path() is not None and not forced:
-            return launch.start_bubblewrap(request_r, self._output, reply_w, self.packages, self.limits)
+            try:
+                return launch.start_bubblewrap(request_r, self._output, reply_w, self.packages, self.limits)
+            except launch.SandboxUnavailable as failed:  # installed, but cannot make namespaces here
+                launch.mark_broken(str(failed))
+                if self.require_full:
+                    raise
         if self.require_full:
             raise launch.SandboxUnavailable(
                 "the full sandbox (bubblewrap) is not available on this machine, so no official grade can be "
@@ -162,13 +175,16 @@ class Sandbox:
         if self.launched is None:
             return
         launched, self.launched = self.launched, None
-        for pid in (launched.process.pid, launched.pid):
+        for pid in (launched.process.pid if launched.process else None, launched.pid):
             try:
                 os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
+            except (ProcessLookupError, PermissionError, TypeError):
                 pass
         try:
-            launched.process.wait(timeout=10)
+            if launched.process is not None:
+                launched.process.wait(timeout=10)
+            else:  # a warm-pool run: its parent in the zygote reaps it
+                _wait_gone(launched.pid)
         except subprocess.TimeoutExpired:
             pass
         if launched.isolation == "landlock":  # no PID namespace: end the orphans it left (re-parented to us)

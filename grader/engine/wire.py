@@ -7,7 +7,9 @@ dicts {"__dict__": {...}} (string keys only); anything else a learner returns
 becomes {"__unsupported__": "<type name>"} and is judged as a wrong type.
 
 This module is imported by the worker before it is confined, so it must not
-import anything from the project.
+import anything from the project. numpy is imported only once a message holds an array, so that
+the judge can start a worker before it has imported numpy itself (a value cannot be a numpy
+object while numpy is not imported).
 """
 
 from __future__ import annotations
@@ -17,9 +19,8 @@ import json
 import os
 import select
 import struct
+import sys
 import time
-
-import numpy as np
 
 MAX_MESSAGE = 64 * 2**20  # the judge refuses a reply larger than this (bounded memory)
 ARRAY_KINDS = "biuf"  # bool, signed, unsigned, float: the only dtypes that cross
@@ -53,6 +54,9 @@ def encode(value, blobs: list, depth: int = 0):
         return {"__unsupported__": "structure nested deeper than 50 levels"}
     if value is None or type(value) in (bool, str):
         return value
+    np = sys.modules.get("numpy")
+    if np is None:
+        return _encode_plain(value, blobs, depth)
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | np.integer):
@@ -65,6 +69,16 @@ def encode(value, blobs: list, depth: int = 0):
             return {"__unsupported__": f"ndarray of dtype {array.dtype}"}
         blobs.append(array)  # np.save copes with any layout; 0-d arrays stay 0-d
         return {"__ndarray__": len(blobs) - 1}
+    return _encode_plain(value, blobs, depth)
+
+
+def _encode_plain(value, blobs: list, depth: int):
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int.__index__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
     if isinstance(value, list):
         return [encode(item, blobs, depth + 1) for item in list.__iter__(value)]
     if isinstance(value, tuple):
@@ -99,7 +113,7 @@ def pack(message: dict) -> bytes:
     parts = [struct.pack("<I", len(header)), header]
     for array in blobs:
         buffer = io.BytesIO()
-        np.save(buffer, array, allow_pickle=False)
+        sys.modules["numpy"].save(buffer, array, allow_pickle=False)
         raw = buffer.getvalue()
         parts += [struct.pack("<Q", len(raw)), raw]
     return b"".join(parts)
@@ -173,6 +187,8 @@ class Reader:
             spans.append((end + 8, end + 8 + blob_size))
             end += 8 + blob_size
         try:
+            if spans:
+                import numpy as np
             blobs = [np.load(io.BytesIO(bytes(self.buffer[a:b])), allow_pickle=False) for a, b in spans]
             message = decode(header, blobs)
         except (ValueError, OSError, EOFError, IndexError, KeyError, TypeError, RecursionError) as error:

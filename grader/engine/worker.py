@@ -21,12 +21,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)  # -I leaves this folder out
 import confine  # noqa: E402 - from this folder
 
-MODE, REPLY_FD = sys.argv[1], int(sys.argv[2])
-if MODE == "bubblewrap":
-    sys.path.append("/sandbox/site")  # the exercise's packages, and nothing else
-if MODE == "landlock":
-    confine.die_with_parent()
-network = confine.isolate_network() if MODE == "landlock" else "no network (bubblewrap)"  # before any thread
+if __name__ == "__main__":  # run by the judge; the zygote of a warm pool imports this module instead
+    MODE, REPLY_FD = sys.argv[1], int(sys.argv[2])
+    if MODE == "bubblewrap":
+        sys.path.append("/sandbox/site")  # the exercise's packages, and nothing else
+    if MODE == "landlock":
+        confine.die_with_parent()
+    NETWORK = confine.isolate_network() if MODE == "landlock" else "no network (bubblewrap)"  # before any thread
 
 import importlib.util  # noqa: E402
 import traceback  # noqa: E402
@@ -38,14 +39,14 @@ import numpy as np  # noqa: E402
 import wire  # noqa: E402
 
 
-def _private_channels():
+def _private_channels(reply_fd: int):
     request_fd = os.dup(0)  # the judge's requests; the learner's stdin becomes empty
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    os.set_inheritable(REPLY_FD, False)
+    os.set_inheritable(reply_fd, False)
     os.set_inheritable(request_fd, False)
-    return wire.Reader(request_fd), REPLY_FD
+    return wire.Reader(request_fd), reply_fd
 
 
 def _load_driver(source):
@@ -154,17 +155,17 @@ def _run(target, args, kwargs, errstate, learner_file):
     return {"ok": True, "value": value, "warnings": noted[:20], "seconds": seconds}
 
 
-def _start(reader):
+def _start(reader, mode: str, network: str):
     """Read the judge's configuration, confine, write and import the learner's file."""
     config = reader.read_message()
     _preload(config.get("preload", []))
     driver = _load_driver(config.get("driver"))
     confine.set_limits(config["memory_mb"] * 2**20, config["file_mb"] * 2**20)
     workdir = os.getcwd()
-    if MODE == "landlock":
+    if mode == "landlock":
         sandbox = confine.restrict(config["read_paths"], [workdir])
     else:
-        sandbox = "bubblewrap: its own filesystem (the Python installation read-only, a private scratch folder)"
+        sandbox = f"{mode}: its own filesystem (the Python installation read-only, a private scratch folder)"
     sys.path[:] = [p for p in sys.path if p and not p.startswith(HERE)]
     learner_file = os.path.join(workdir, config["file"])
     with open(learner_file, "w", encoding="utf-8") as handle:
@@ -180,10 +181,11 @@ def _start(reader):
     return module, driver, learner_file, ready
 
 
-def main():
-    reader, reply_fd = _private_channels()
+def serve(mode: str, reply_fd: int, network: str) -> None:
+    """Run one submission: configuration, import, then requests until the judge closes the channel."""
+    reader, reply_fd = _private_channels(reply_fd)
     fpguard.install()
-    module, driver, learner_file, ready = _start(reader)
+    module, driver, learner_file, ready = _start(reader, mode, network)
     wire.write_message(reply_fd, ready)
     if module is None:
         return
@@ -223,4 +225,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    serve(MODE, REPLY_FD, NETWORK)

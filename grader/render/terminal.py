@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 
@@ -10,6 +9,8 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from grader.render import print_json  # noqa: F401 - the commands' one place for both outputs
 
 PASS, FAIL = "✓", "✗"
 
@@ -25,10 +26,6 @@ def plain(text) -> str:
 def console(stream=None) -> Console:
     # markup and emoji off: "[nan, nan]", "x[x < 0]" and ":warning:" print exactly as written
     return Console(file=stream or sys.stdout, highlight=False, soft_wrap=False, markup=False, emoji=False)
-
-
-def print_json(data, stream=None) -> None:
-    (stream or sys.stdout).write(json.dumps(data, indent=2, default=str) + "\n")
 
 
 def _points(value: float) -> str:

@@ -2,9 +2,12 @@
 
 The plan (`plan_batch`) says, for each learner and exercise, what will happen: grade a file, skip
 it (its source was already graded for that learner and exercise), or report it missing. Grading
-(`run_batch`) happens in N pool processes started here, each one a judge like `grade submit`
-(learner code still runs only in the sandbox worker each judge starts). Results are recorded by
-this process, one at a time, exactly as `grade submit` records them (origin "autograde").
+(`run_batch`) happens in N grading processes started here, each one a judge like `grade submit`
+with a warm pool of its own (`grader.engine.pool`: a zygote that imported numpy once forks one
+isolated run per file). Results are recorded by this process, one at a time, exactly as `grade
+submit` records them (origin "autograde"). Official grading needs the full sandbox (bubblewrap)
+unless the instructor allows the weaker one; a run that the host's load spoiled is left pending,
+not recorded, and graded again next time.
 
 A pool process is watched: if it dies, or overruns the exercise's time limit by far (the sandbox
 already bounds every run, so that would be a bug in the judge), that one submission is reported as
@@ -20,184 +23,17 @@ import dataclasses
 import json
 import os
 import signal
-import stat
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from grader.course.catalog import Exercise, get_exercise, load_manifest
-from grader.errors import UsageProblem
 from grader.results import RunResult
+from grader.service.batch import Batch, Item, plan_batch, skip_already_graded
 
-SUFFIXES = (".py", ".ipynb")
+__all__ = ["Batch", "Item", "plan_batch", "run_batch", "skip_already_graded"]
+
 JUDGE_GRACE_S = 60.0  # beyond the exercise's own time limit, before a pool process is deemed stuck
-
-
-@dataclass
-class Item:
-    """One learner x exercise cell of the batch."""
-
-    student: str
-    exercise: str
-    outcome: str  # graded | skipped | missing | unreadable | crashed | no-tests | pending
-    path: str = ""
-    score: float | None = None
-    max_score: float = 0.0
-    status: str = ""  # the run's status when graded: passed | failed | error
-    message: str = ""
-    submission_id: int | None = None
-    duration: float = 0.0
-    source: str = field(default="", repr=False)
-    sha256: str = ""
-
-    def to_dict(self) -> dict:
-        data = dataclasses.asdict(self)
-        del data["source"]
-        return data
-
-
-@dataclass
-class Batch:
-    folder: Path
-    students: list[str]
-    exercises: list[str]
-    items: list[Item]
-    ignored: list[str]
-    jobs: int = 1
-    wall_time: float = 0.0
-
-    def counts(self) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for item in self.items:
-            totals[item.outcome] = totals.get(item.outcome, 0) + 1
-        return totals
-
-    def to_dict(self) -> dict:
-        return {
-            "submissions_dir": str(self.folder),
-            "jobs": self.jobs,
-            "wall_time": round(self.wall_time, 3),
-            "students": self.students,
-            "exercises": self.exercises,
-            "counts": self.counts(),
-            "results": [item.to_dict() for item in self.items],
-            "ignored": self.ignored,
-        }
-
-
-def _is_plain(path: Path, kind) -> bool:
-    """Whether `path` itself (never what a symbolic link points to) is of that kind."""
-    try:
-        return kind(path.lstat().st_mode)
-    except OSError:
-        return False
-
-
-def _refusal(path: Path) -> str:
-    """Why a file in a learner's folder is not graded (links, FIFOs, devices, huge files), or ""."""
-    from grader.course.submissions import MAX_SOURCE_BYTES
-
-    try:
-        info = path.lstat()
-    except OSError as error:
-        return f"could not be read: {error.strerror}"
-    if stat.S_ISLNK(info.st_mode):
-        return "a symbolic link: only regular files are graded"
-    if stat.S_ISDIR(info.st_mode):
-        return "a folder, not an exercise's file"
-    if not stat.S_ISREG(info.st_mode):
-        return "not a regular file (a FIFO, a socket or a device)"
-    if info.st_size > MAX_SOURCE_BYTES:
-        return f"larger than {MAX_SOURCE_BYTES // 2**20} MB"
-    return ""
-
-
-def plan_batch(folder: Path, only: list[str] | None = None) -> Batch:
-    """What to do with every learner folder under `folder` (every exercise, or those in `only`):
-    each learner x exercise becomes an Item, "pending" when there is a file to grade."""
-    from grader.course.submissions import read_source, student_name_problem
-
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise UsageProblem(
-            f"{folder} is not a folder; give `grade autograde` the folder that holds one folder per learner"
-        )
-    exercises = [e for e in load_manifest() if only is None or e.slug in only]
-    slugs = {e.slug: e for e in exercises}
-    students, items, ignored = [], [], []
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if not _is_plain(entry, stat.S_ISDIR):
-            ignored.append(f"{entry.name} (not a learner's folder{': a symbolic link' if entry.is_symlink() else ''})")
-            continue
-        unusable = student_name_problem(entry.name)
-        if unusable:
-            ignored.append(f"{entry.name[:40]!r} (the folder's name {unusable}, so it cannot name a learner)")
-            continue
-        student = entry.name
-        students.append(student)
-        found: dict[str, Path] = {}
-        # a .py wins over a notebook of the same exercise
-        for path in sorted(
-            entry.iterdir(), key=lambda p: (SUFFIXES.index(p.suffix) if p.suffix in SUFFIXES else len(SUFFIXES), p.name)
-        ):
-            if path.name.startswith("."):
-                continue
-            refused = _refusal(path)
-            if refused:
-                ignored.append(f"{student}/{path.name} ({refused})")
-                continue
-            slug = path.stem if path.suffix in SUFFIXES else None
-            if slug in slugs and slug not in found:
-                found[slug] = path
-            elif slug in slugs:
-                ignored.append(f"{student}/{path.name} (also has {found[slug].name}, which was graded)")
-            elif only is None or slug is None:
-                ignored.append(f"{student}/{path.name} (not an exercise of the course)")
-        for exercise in exercises:
-            path = found.get(exercise.slug)
-            item = Item(student, exercise.slug, "pending", max_score=float(exercise.points))
-            items.append(item)
-            if path is None:
-                item.outcome = "missing"
-                continue
-            item.path = str(path.relative_to(folder))
-            if not exercise.tests_path.exists():
-                item.outcome, item.message = "no-tests", f"{exercise.slug} has no hidden tests yet"
-                continue
-            try:
-                item.source = read_source(path, exercise, follow_links=False)
-            except UsageProblem as problem:
-                item.outcome, item.message = "unreadable", str(problem)
-                continue
-            except ImportError as error:  # e.g. notebook support missing from this installation
-                item.outcome, item.message = "unreadable", f"{path.name} cannot be read here: {error}"
-                continue
-            from db.recording import source_hash
-
-            item.sha256 = source_hash(item.source)
-    return Batch(folder, students, [e.slug for e in exercises], items, ignored)
-
-
-def skip_already_graded(batch: Batch, database) -> Batch:
-    """Mark as "skipped" every pending file whose exact source is already graded (officially) for that
-    learner and exercise; one query per exercise and 500 files."""
-    from db import recording
-
-    wanted: dict[str, set[str]] = {}
-    for item in batch.items:
-        if item.outcome == "pending":
-            wanted.setdefault(item.exercise, set()).add(item.sha256)
-    graded = recording.graded_sources(database, wanted)
-    for item in batch.items:
-        score = graded.get((item.student, item.exercise, item.sha256))
-        if item.outcome == "pending" and score is not None:
-            item.outcome, item.score, item.source = "skipped", score, ""
-            item.message = "this exact file was graded before (--force grades it again)"
-    return batch
 
 
 # ---------------------------------------------------------------- the pool processes
@@ -206,8 +42,12 @@ def skip_already_graded(batch: Batch, database) -> Batch:
 def _serve(connection, overrides: dict) -> None:
     """A pool process: receive one job at a time as JSON, grade it like `grade submit`, reply JSON."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from grader.engine import pool
+    from grader.engine.failures import HostOverloaded
     from grader.service.submit import grade
 
+    if overrides.get("warm", True):
+        pool.enable()
     while True:
         try:
             request = connection.recv_bytes()
@@ -218,8 +58,10 @@ def _serve(connection, overrides: dict) -> None:
             return
         try:
             exercise = _limited(get_exercise(job["exercise"]), overrides)
-            result = grade(exercise, job["source"], job["student"])
+            result = grade(exercise, job["source"], job["student"], require_full=overrides.get("require_full", True))
             reply = {"ok": True, "result": result.to_dict()}
+        except HostOverloaded as overloaded:
+            reply = {"ok": False, "pending": True, "error": str(overloaded)}
         except Exception as error:  # noqa: BLE001 - reported for this submission; the batch goes on
             reply = {"ok": False, "error": f"the grader failed on this file ({type(error).__name__}: {error})"}
         connection.send_bytes(json.dumps(reply).encode())
@@ -276,15 +118,24 @@ def run_batch(
     on_done: Callable[[Item], None] | None = None,
     on_start: Callable[[Item, int], None] | None = None,
     on_tick: Callable[[], None] | None = None,
+    allow_weak_sandbox: bool = False,
 ) -> Batch:
-    """Grade every pending item of `batch` in `jobs` pool processes; `record(result, source)` stores a
-    graded run and returns its submission id. `on_start(item, pid)` and `on_done(item)` report progress."""
+    """Grade every pending item of `batch` in `jobs` grading processes; `record(result, source)` stores a
+    graded run and returns its submission id. `on_start(item, pid)` and `on_done(item)` report progress.
+    Without bubblewrap the batch is refused (SandboxUnavailable) unless `allow_weak_sandbox`."""
     import multiprocessing
     from multiprocessing.connection import wait
 
     from grader.engine.fallback import become_subreaper, children_of, end_strays
+    from grader.engine.launch import SandboxUnavailable, bwrap_works
 
     started = time.monotonic()
+    full = bwrap_works() and os.environ.get("GRADE_SANDBOX") != "landlock"
+    if not full and not allow_weak_sandbox:
+        raise SandboxUnavailable(
+            "official grading needs the full sandbox (bubblewrap), which is not available here: install it "
+            "(apt-get install bubblewrap) or pass --allow-weak-sandbox to grade with Landlock alone"
+        )
     # the slowest first (torch, then the longest limits), so that no process is left alone with a slow one at the end
     weight = {e.slug: (e.torch, e.time_limit) for e in load_manifest()}
     pending = deque(
@@ -305,7 +156,7 @@ def run_batch(
     import grader.engine.judge  # noqa: F401 - loaded once here, shared by every forked pool process
 
     context = multiprocessing.get_context("fork")  # cheap; this process runs no other threads
-    overrides = {"time_limit": time_limit}
+    overrides = {"time_limit": time_limit, "require_full": not allow_weak_sandbox, "warm": full}
     before = children_of(os.getpid())
     slots = [_Slot(context, overrides) for _ in range(jobs)]
 
@@ -324,6 +175,8 @@ def run_batch(
             else:
                 item.outcome, item.score, item.status = "graded", result.score, result.status
                 item.message, item.duration = result.message, result.duration
+        elif reply is not None and reply.get("pending"):  # the host, not the file: graded again next time
+            item.outcome, item.message = "pending", reply["error"]
         else:
             item.outcome = "crashed"
             item.message = problem or (reply or {}).get("error", "the grader failed on this file")

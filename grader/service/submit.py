@@ -12,11 +12,13 @@ from grader.errors import UsageProblem
 from grader.results import RunResult
 
 
-def grade(exercise: Exercise, source: str, student: str) -> RunResult:
+def grade(exercise: Exercise, source: str, student: str, *, require_full: bool = False) -> RunResult:
+    """The official run: the hidden tests. With `require_full`, only in the full sandbox (bubblewrap)."""
     from grader.course.notebook_source import relabel_lines
     from grader.engine.judge import grade_source
 
-    return relabel_lines(grade_source(exercise, source, student), source)  # a notebook's lines by cell
+    result = grade_source(exercise, source, student, require_full=require_full)
+    return relabel_lines(result, source)  # a notebook's lines by cell
 
 
 PRACTICE_NOTE = (
