@@ -148,10 +148,11 @@ def rnn_hidden_weights_transposed(x_t, h_prev, Wx, Wh, b):
 
 @misconception(
     "rnn_step",
-    """Your RNN step has no tanh: without a nonlinearity, the whole sequence collapses into one
-    linear map of the inputs. The step is tanh(x_t @ Wx + h_prev @ Wh + b).""",
+    """In your RNN step, not all of x_t @ Wx + h_prev @ Wh + b goes through the tanh. The new state
+    is tanh of the whole sum, tanh(x_t @ Wx + h_prev @ Wh + b): that keeps every state in (-1, 1)
+    and makes the recurrence nonlinear.""",
 )
-def rnn_without_tanh(x_t, h_prev, Wx, Wh, b):
+def rnn_sum_not_all_through_tanh(x_t, h_prev, Wx, Wh, b):
     return x_t @ Wx + h_prev @ Wh + b
 
 

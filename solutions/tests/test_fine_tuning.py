@@ -59,7 +59,9 @@ def param_sizes(sizes):
 def returned_type(report):
     """What a function returned, for a message: "None" or "a Sequential"."""
     name = report["returned_type"]
-    return "None" if name == "NoneType" else f"a {name}"
+    if name == "NoneType":
+        return "None"
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def check_same(report, what, fn):
