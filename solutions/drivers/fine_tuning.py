@@ -9,6 +9,7 @@ expected value lives here; the tests in the judge (which never imports torch) de
 import numpy as np
 import torch
 from torch import nn
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 torch.set_num_threads(1)  # two cores, and a judge process next door
 
@@ -28,11 +29,11 @@ _warm_up()
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
-def _plain_mlp(sizes, dtype="float32", seed=0):
+def _plain_mlp(sizes, dtype="float32", seed=0, device="cpu"):
     torch.manual_seed(seed)
     layers = []
     for i in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[i], sizes[i + 1], dtype=DTYPES[dtype]))
+        layers.append(nn.Linear(sizes[i], sizes[i + 1], dtype=DTYPES[dtype], device=device))
         if i < len(sizes) - 2:
             layers.append(nn.ReLU())
     return nn.Sequential(*layers)
@@ -52,6 +53,7 @@ def _layer(module):
             weight_shape=list(module.weight.shape),
             bias_shape=None if module.bias is None else list(module.bias.shape),
             dtype=str(module.weight.dtype).removeprefix("torch."),
+            device=module.weight.device.type,
         )
     return info
 
@@ -115,13 +117,24 @@ def freeze(module, layer_sizes, frozen_before=(), seed=0):
     }
 
 
-def replace(module, layer_sizes, num_classes, dtype="float32", freeze_first=False, seed=0):
-    """replace_head on a plain MLP of `dtype`; reports the model given, then the one returned."""
-    model = _plain_mlp(layer_sizes, dtype, seed=seed)
+def replace(
+    module, layer_sizes, num_classes, dtype="float32", freeze_first=False, seed=0, device="cpu", softmax_after=False
+):
+    """replace_head on a plain MLP of `dtype` on `device`; reports the model given, then the one returned.
+
+    device="meta" (torch's device of tensors without data, which needs no GPU) shows whether the
+    new head follows the model's device; meta weights have no values, so none are reported then.
+    softmax_after: the model ends with an nn.Softmax after its head (a classifier that outputs
+    probabilities), so that its last nn.Linear is not its last layer.
+    """
+    model = _plain_mlp(layer_sizes, dtype, seed=seed, device=device)
+    if softmax_after:
+        model.append(nn.Softmax(dim=1))
     if freeze_first:
         model.requires_grad_(False)
     children = list(model.children())
-    before = _params(model)
+    with_values = device != "meta"
+    before = _params(model) if with_values else []
     returned = module.replace_head(model, num_classes)
     now = list(model.children())
     report = {
@@ -132,10 +145,11 @@ def replace(module, layer_sizes, num_classes, dtype="float32", freeze_first=Fals
         "requires_grad": [[bool(p.requires_grad) for p in m.parameters()] for m in now],
         "before": before,
     }
-    report["kept_params"] = [_array(p) for m, k in zip(now, report["kept"]) if k for p in m.parameters()]
+    kept = [p for m, k in zip(now, report["kept"]) if k for p in m.parameters()]
+    report["kept_params"] = [_array(p) for p in kept] if with_values else []
     try:
         with torch.no_grad():
-            out = model(torch.ones(4, int(layer_sizes[0]), dtype=DTYPES[dtype]))
+            out = model(torch.ones(4, int(layer_sizes[0]), dtype=DTYPES[dtype], device=device))
         report["forward"] = {"shape": list(out.shape), "dtype": str(out.dtype).removeprefix("torch.")}
     except Exception as error:  # noqa: BLE001 - the failure is what the test reports
         report["forward"] = {"error": f"{type(error).__name__}: {error}"[:300]}
@@ -159,25 +173,79 @@ def _foundation(weights, head_seed, num_classes):
     return model
 
 
+class _Watch:
+    """What happened to the head's weight while the learner's fine_tune ran, as counts.
+
+    Tells apart the ways a loop can fail to train, so that the judge's message names the one at
+    hand: no gradient ever computed (backward never run), gradients but no optimizer step, steps
+    taken by an optimizer that does not hold the head, steps that found the head's .grad empty (a
+    zero_grad() between backward() and step()). And `piled_up`: backward passes that added their
+    gradient onto a non-zero .grad although the weight had been updated since that .grad was
+    computed, i.e. gradients that are never cleared (deliberate gradient accumulation over
+    several mini-batches before one update is not counted). Steps are counted for torch.optim
+    optimizers only; a hand-written update takes none, and is seen through the weight changing.
+    """
+
+    def __init__(self, weight):
+        self.weight = weight
+        self.at_last_backward = None  # the weight's values when the last gradient was computed
+        self.counts = dict.fromkeys(("backward_passes", "piled_up", "steps", "steps_without_head", "empty_steps"), 0)
+
+    def on_gradient(self, grad):
+        """Runs before the new gradient is added to .grad: .grad is still the old one."""
+        self.counts["backward_passes"] += 1
+        old, now = self.weight.grad, self.weight.detach()
+        updated = self.at_last_backward is not None and not torch.equal(now, self.at_last_backward)
+        if updated and old is not None and torch.any(old):
+            self.counts["piled_up"] += 1
+        self.at_last_backward = now.clone()
+
+    def before_step(self, optimizer, args, kwargs):
+        if not any(p is self.weight for group in optimizer.param_groups for p in group["params"]):
+            self.counts["steps_without_head"] += 1
+            return
+        self.counts["steps"] += 1
+        grad = self.weight.grad
+        if grad is None or not torch.any(grad):
+            self.counts["empty_steps"] += 1
+
+    def run(self, function, *args, **kwargs):
+        """function(*args, **kwargs) with the hooks in place; they are removed whatever happens."""
+        handles = [
+            self.weight.register_hook(self.on_gradient),
+            register_optimizer_step_pre_hook(self.before_step),
+        ]
+        try:
+            return function(*args, **kwargs)
+        finally:
+            for handle in handles:
+                handle.remove()
+
+
 def fine_tune(module, weights, X, y, head_seed=0, num_classes=5, leftover_grads=False, runs=1, **kwargs):
     """fine_tune on the foundation model with a new head and a frozen backbone.
 
     leftover_grads: the frozen parameters first get a non-zero .grad, as if left over from
-    pretraining. runs > 1: the same fresh model fine-tuned that many times (reproducibility).
+    pretraining. runs > 1: the same fresh model fine-tuned that many times (reproducibility);
+    before each run torch's global generator is set to a different state, as it would be after
+    other work, so that only a fine_tune that seeds its own randomness repeats itself.
     kwargs (epochs, lr, seed) are passed on to fine_tune. Reports, for every run, whether the
-    same object came back, the requires_grad flags and every parameter (Linear by Linear).
+    same object came back, the requires_grad flags, every parameter (Linear by Linear) and what
+    happened to the head's weight during training (_Watch).
     """
     Xt = torch.from_numpy(np.asarray(X, dtype=np.float32))
     yt = torch.from_numpy(np.asarray(y, dtype=np.int64))
     reports = []
-    for _ in range(runs):
+    for run in range(runs):
         model = _foundation(weights, head_seed, num_classes)
         if leftover_grads:
             gen = torch.Generator().manual_seed(1234)
             for p in model[:-1].parameters():
                 p.grad = torch.randn(p.shape, generator=gen)
         head_before = _params(model[-1])
-        returned = module.fine_tune(model, Xt.clone(), yt.clone(), **kwargs)
+        watch = _Watch(model[-1].weight)
+        torch.manual_seed(7919 + run)
+        returned = watch.run(module.fine_tune, model, Xt.clone(), yt.clone(), **kwargs)
         reports.append(
             {
                 "same": returned is model,
@@ -186,6 +254,7 @@ def fine_tune(module, weights, X, y, head_seed=0, num_classes=5, leftover_grads=
                 "requires_grad": [bool(p.requires_grad) for p in model.parameters()],
                 "params": _params(model),
                 "head_before": head_before,
+                "watch": watch.counts,
             }
         )
     return reports

@@ -7,11 +7,12 @@ scaled_dot_product_attention) and torch.nn.RNN.
 Mistakes these tests are built to catch (each loses points):
 - conv2d_forward: a flipped kernel (true convolution instead of torch's cross-correlation);
   the stride ignored; no padding; padding on every axis (np.pad(x, pad) pads N and C too);
-  padding on one side only; a wrong output size; the bias forgotten; the kernel's two
-  spatial axes swapped (caught by non-square kernels).
+  padding on one side only; a wrong output size (1 + ... forgotten); the bias forgotten; the
+  kernel's two spatial axes swapped (caught by non-square kernels).
 - maxpool2d_forward: windows stepped by `size` instead of `stride`; the average instead of the
-  maximum.
-- rnn_step / rnn_forward: relu instead of tanh; h_prev @ Wh.T; h0 ignored (zeros); only the
+  maximum; a running maximum that starts at 0 (wrong for windows of negative values); wrong
+  default size or stride.
+- rnn_step / rnn_forward: relu instead of tanh, or no tanh; h_prev @ Wh.T; h0 ignored (zeros); only the
   last state returned; h0 included in the output (T + 1 states); every step fed h0 instead of
   the previous state.
 - attention: scores divided by d (or by dv, or not at all) instead of √d, d the last axis of
@@ -19,7 +20,10 @@ Mistakes these tests are built to catch (each loses points):
   applied; the mask applied after the softmax without renormalising; the softmax over the
   wrong axis (caught because Tq != Tk); no max subtraction (overflow for large scores); the
   row maximum taken before masking (all visible weights underflow to 0/0); K.T instead of
-  swapping the last two axes (breaks batch dimensions).
+  swapping the last two axes (breaks batch dimensions); the pair returned as (weights, output).
+Messages name a cause only where the result shows it (the flipped filter's exact output, a
+shape of T + 1 states); the misconception catalogue (solutions/misconceptions/architectures.py)
+names the others.
 A correct solution gets everything: loops or vectorised (sliding windows, im2col, einsum),
 float32 results for float32 inputs, a tuple or a list for attention's pair, -inf or a large
 negative number for masked scores.
@@ -33,6 +37,7 @@ from grader.engine.testkit import (
     check_array,
     check_unchanged,
     grades,
+    returned,
 )
 from solutions import architectures as ref
 
@@ -82,11 +87,13 @@ def test_conv2d_is_a_cross_correlation(learner):
     b = np.zeros(1)
     what = "conv2d_forward(x, w, b) with an image whose right half is bright and the 1×2 filter [[-1, 1]]"
     got = learner.call("conv2d_forward", x, w, b, _describe=what)
-    check_array(
-        got,
-        ref.conv2d_forward(x, w, b),
-        f"{what} (slide the filter as it is, like torch: do not flip it; the edge should give +1)",
-    )
+    flipped = ref.conv2d_forward(x, w[..., ::-1], b)
+    if isinstance(got, np.ndarray) and got.shape == flipped.shape and np.allclose(got, flipped):
+        raise Feedback(
+            f"{what} gives the edge -1, the response of the flipped filter [[1, -1]]: slide the filter as it "
+            "is, like torch (a cross-correlation), without flipping it"
+        )
+    check_array(got, ref.conv2d_forward(x, w, b), what)
 
 
 @grades("conv2d_forward", points=0.5)
@@ -106,11 +113,22 @@ def check_pool(learner, seed, shape, size, stride, dtype=np.float64, untouched=F
         check_unchanged(x, report.args[0], what, "x")
 
 
-@grades("maxpool2d_forward", points=1)
+@grades("maxpool2d_forward", points=0.5)
 def test_maxpool_values(learner):
     check_pool(learner, 10, (2, 3, 6, 8), 2, 2)
     check_pool(learner, 11, (1, 2, 7, 9), 2, 2)  # odd sizes: the last row and column are left out
     check_pool(learner, 12, (2, 1, 9, 6), 3, 3)
+    (x,) = normal(16, (1, 2, 4, 6))
+    x = x - 5.0
+    what = "maxpool2d_forward(x, size=2, stride=2) with x of shape (1, 2, 4, 6), every value negative"
+    check_array(learner.call("maxpool2d_forward", x, size=2, stride=2, _describe=what), ref.maxpool2d_forward(x), what)
+
+
+@grades("maxpool2d_forward", points=0.5)
+def test_maxpool_default_size_and_stride(learner):
+    (x,) = normal(17, (2, 2, 6, 8))
+    what = "maxpool2d_forward(x) with x of shape (2, 2, 6, 8) (the defaults: size=2, stride=2)"
+    check_array(learner.call("maxpool2d_forward", x, _describe=what), ref.maxpool2d_forward(x), what)
 
 
 @grades("maxpool2d_forward", points=0.5)
@@ -160,10 +178,15 @@ def test_rnn_forward_values(learner):
         params = rnn_params(seed, D, H)
         what = f"rnn_forward(x, h0, Wx, Wh, b) with x ({N}, {T}, {D}), h0 ({N}, {H})"
         got = as_array(learner.call("rnn_forward", x, h0, *params, _describe=what), what)
-        if got.shape != (N, T, H):
+        if got.shape == (N, H):
             raise Feedback(
-                f"{what} returned shape {got.shape}; it should return every hidden state h_1 ... h_T, "
-                f"shape (N, T, H) = {(N, T, H)} (h0 is not part of it)"
+                f"{what} returned shape {got.shape}, one state per sequence; it should return every hidden "
+                f"state h_1 ... h_T, shape (N, T, H) = {(N, T, H)}"
+            )
+        if got.shape == (N, T + 1, H):
+            raise Feedback(
+                f"{what} returned shape {got.shape}, {T + 1} states for {T} time steps; it should return the "
+                f"states h_1 ... h_T computed from x, shape (N, T, H) = {(N, T, H)}: h0 is not part of it"
             )
         check_array(got, ref.rnn_forward(x, h0, *params), what)
 
@@ -194,7 +217,7 @@ def test_rnn_forward_float32_and_inputs_untouched(learner):
 
 def attention_pair(got, what):
     if not isinstance(got, (list, tuple)) or len(got) != 2:
-        raise Feedback(f"{what} should return a pair (output, weights)")
+        raise Feedback(f"{what} returned {returned(got)}; it should return a pair (output, weights)")
     return got
 
 
@@ -274,8 +297,7 @@ def test_attention_stable_for_large_scores(learner):
         K,
         V,
         True,
-        "attention(Q, K, V, causal=True) with scores in the thousands, "
-        "Q and K (2, 6, 4) (subtract the maximum of the visible scores)",
+        "attention(Q, K, V, causal=True) with scores in the thousands, Q and K (2, 6, 4)",
     )
 
 
