@@ -107,6 +107,15 @@ def error_from_reply(error: dict, describe: str, limits: dict) -> LearnerError:
     return LearnerException(f"{describe} raised {type_name}: {text}{where}", type_name, bases)
 
 
+def limits_note(hit: dict, limits: dict) -> str:
+    """Which whole-run limit (from the run's cgroup) a worker that ended ran into, or ""."""
+    if hit.get("memory"):
+        return f"your code used more than {limits['memory_mb']} MB of memory (the limit of a run)"
+    if hit.get("processes"):
+        return f"your code started more than {limits['max_processes']} processes (the limit of a run)"
+    return ""
+
+
 def limit_message(number, limits: dict) -> str:
     """What a learner's OSError means when it is one of the run's limits."""
     if number in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
