@@ -148,7 +148,7 @@ class Sandbox:
         self.used += watch.charged()
         self.ready = ready
         if not ready["ok"]:
-            self.import_error = import_message(ready["error"])
+            self.import_error = import_message(ready["error"], self.packages)
             self._stop()
 
     def _read(self, watch: Stopwatch, limit: float):
