@@ -390,3 +390,60 @@ def test_official_grading_refuses_the_weak_sandbox(monkeypatch):
     practice = grade_source(fast("activations"), "import numpy as np\n" + RELU, "mallory")
     assert practice.sandbox["isolation"] == "landlock"
     assert sum(t.points for t in practice.tests if t.function == "relu") == 2
+
+
+@pytest.mark.cli
+def test_a_host_too_loaded_to_give_the_code_its_time_records_nothing(tmp_path):
+    """Forty busy processes share one core with `grade`: the learner's 0.3 s of work (within its 0.4 s
+    limit) cannot get its CPU within the wall-clock cap, so the run is void (one line, exit 2) and nothing
+    is recorded."""
+    learner = tmp_path / "activations.py"
+    learner.write_text(
+        "import time\nimport numpy as np\ndef relu(x):\n    end = time.process_time() + 0.3\n"
+        "    while time.process_time() < end:\n        pass\n    return np.maximum(x, 0)\n"
+    )
+    one_core = ["taskset", "-c", "0"]
+    # each in a session of its own: the kernel shares a core between sessions (autogroups) before processes
+    hogs = [subprocess.Popen(["setsid", *one_core, sys.executable, "-c", "while True: pass"]) for _ in range(40)]
+    database = tmp_path / "g.sqlite3"
+    try:
+        script = (
+            "import dataclasses, sys\n"
+            "from grader.course.catalog import get_exercise\n"
+            "import grader.course.catalog as catalog\n"
+            "fast = dataclasses.replace(get_exercise('activations'), call_limit=0.4, time_limit=30.0)\n"
+            "catalog.get_exercise = lambda slug, root=None: fast\n"
+            "from grader.cli import main\n"
+            f"sys.argv = ['grade', 'submit', 'activations', '--file', {str(learner)!r}, '--db', "
+            f"'sqlite:///{database}']\n"
+            "main()\n"
+        )
+        done = subprocess.run([*one_core, sys.executable, "-c", script], capture_output=True, text=True, timeout=180)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "overloaded" in done.stderr and "nothing was recorded" in done.stderr, done.stderr
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        assert connection.execute("SELECT count(*) FROM submissions").fetchone()[0] == 0
+
+
+def test_sleeping_or_blocking_counts_as_the_learners_time():
+    result = run(
+        """
+        import time, os
+        def relu_grad(x):
+            time.sleep(30)
+        def leaky_relu(x, alpha=0.01):
+            os.read(os.pipe()[0], 1)  # a pipe nobody writes to: blocks for ever
+    """,
+        call_limit=1.0,
+        time_limit=20.0,
+    )
+    messages = "\n".join(t.message for t in result.tests if t.function in ("relu_grad", "leaky_relu"))
+    assert "relu_grad(x) with x of shape (3, 5) did not return within 1 s" in messages, messages
+    assert "leaky_relu" in messages and "did not return within 1 s" in messages, messages
+    assert "was not run again" in messages  # one time limit per function, not one per test

@@ -1,17 +1,21 @@
 """The time charged to a learner: their own, not the host's.
 
 On a loaded grading machine a correct submission may wait for a CPU far longer than it computes.
-A call's limit is therefore measured in *charged* time: the wall-clock time minus the time the
-worker's main thread spent ready to run but waiting for a CPU (`/proc/PID/task/PID/schedstat`,
-second field), and never less than the CPU time the run itself used (so that threads of its own
-competing for the CPU cannot hide its work). Sleeping and blocking count: the learner's code chose
-to wait. Where the kernel gives no scheduler statistics, charged time is wall-clock time.
+A call's limit is therefore measured in *charged* time: the CPU time the run used (the whole
+process tree, from its cgroup, or the worker's threads), plus the time the worker spent sleeping
+or blocked (it chose to wait: `time.sleep`, a blocking read, waiting for a child), never more than
+the wall-clock time. Time spent ready to run but waiting for a CPU is never charged. Sleeping is
+sampled from the worker's state each time the judge looks (every quarter second or sooner), which
+the kernel's own run-delay counters cannot replace: they are only brought up to date when a waiting
+process finally gets a CPU. Where /proc gives nothing, charged time is wall-clock time.
 """
 
 from __future__ import annotations
 
 import os
 import time
+
+SLEEPING = ("S", "D", "T", "t")  # sleeping, in uninterruptible I/O, stopped: not waiting for a CPU
 
 
 def _fields(path: str) -> list[int] | None:
@@ -20,12 +24,6 @@ def _fields(path: str) -> list[int] | None:
             return [int(v) for v in handle.read().split()]
     except (OSError, ValueError):
         return None
-
-
-def waited_for_cpu(pid: int) -> float | None:
-    """Seconds the process's main thread has spent runnable but not running."""
-    fields = _fields(f"/proc/{pid}/task/{pid}/schedstat")
-    return None if not fields or len(fields) < 2 else fields[1] / 1e9
 
 
 def cpu_seconds(pid: int) -> float | None:
@@ -38,13 +36,23 @@ def cpu_seconds(pid: int) -> float | None:
     return sum(fields[0] for fields in found if fields) / 1e9
 
 
+def state(pid: int) -> str | None:
+    """The main thread's scheduler state letter (R running or runnable, S sleeping, D blocked...)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
 class Stopwatch:
     """Charged time since it started, for the process `pid` (and its cgroup's CPU time, if any)."""
 
     def __init__(self, pid: int, cgroup=None):
         self.pid, self.cgroup = pid, cgroup
-        self.started = time.monotonic()
-        self._waited = waited_for_cpu(pid)
+        self.started = self._seen = time.monotonic()
+        self._state = state(pid)
+        self._slept = 0.0
         self._cpu = self._cpu_now()
 
     def _cpu_now(self) -> float | None:
@@ -58,12 +66,12 @@ class Stopwatch:
         return time.monotonic() - self.started
 
     def charged(self) -> float:
-        wall = self.wall()
-        waited = waited_for_cpu(self.pid)
-        if self._waited is None or waited is None:
-            return wall
-        own = max(0.0, wall - (waited - self._waited))
+        now = time.monotonic()
+        if self._state in SLEEPING:
+            self._slept += now - self._seen
+        self._seen, self._state = now, state(self.pid)
+        wall = now - self.started
         cpu = self._cpu_now()
-        if cpu is not None and self._cpu is not None:
-            own = max(own, cpu - self._cpu)
-        return own
+        if cpu is None or self._cpu is None or self._state is None:
+            return wall
+        return min(wall, cpu - self._cpu + self._slept)
