@@ -287,3 +287,14 @@ def audit(db: Database, student: str | None = None, exercise: str | None = None,
             AuditRow(*row[:7], bool(row.late), row.origin, bool(row.official), *row[10:])
             for row in session.execute(query)
         ]
+
+
+def pending_of(db: Database, student: str) -> int:
+    """How many of a learner's submissions are not graded yet."""
+    with db.reading() as session:
+        return session.scalar(
+            select(func.count())
+            .select_from(Submission)
+            .join(Student, Student.id == Submission.student_id)
+            .where(Student.name == student, Submission.state != "done")
+        )

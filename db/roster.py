@@ -147,3 +147,12 @@ def roster_ids(db: Database) -> dict[str, tuple[str | None, str | None]]:
             )
         )
         return {name: (roster_id, email) for name, roster_id, email in rows}
+
+
+def enrol_ids(db: Database, ids: dict[str, tuple[str | None, str | None]]) -> None:
+    """Store the LMS id and e-mail (where given) of learners already on the roster."""
+    with db.writing() as session:
+        for name, (roster_id, email) in ids.items():
+            values = {key: value for key, value in (("roster_id", roster_id), ("email", email)) if value is not None}
+            if values:
+                session.execute(update(Student).where(Student.name == name).values(**values))

@@ -156,16 +156,19 @@ class GradingPool:
         slot.send(tag, {"exercise": exercise, "student": student, "source": source}, limit)
         return slot.process.pid
 
-    def wait(self, timeout: float = 0.5) -> list[Outcome]:
+    def wait(self, timeout: float = 0.5, also: tuple = ()) -> list[Outcome]:
+        """The outcomes that arrived within `timeout` seconds (returns early when one arrives, or when one
+        of `also`, other connections the caller listens to, has something to read)."""
         from multiprocessing.connection import wait
 
         from grader.engine.fallback import end_strays
 
         busy = [slot for slot in self.slots if slot.busy]
         if not busy:
-            time.sleep(timeout)
+            wait(list(also), timeout=timeout) if also else time.sleep(timeout)
             return []
-        ready = wait([slot.connection for slot in busy] + [slot.process.sentinel for slot in busy], timeout=timeout)
+        waitables = [slot.connection for slot in busy] + [slot.process.sentinel for slot in busy] + list(also)
+        ready = wait(waitables, timeout=timeout)
         outcomes = []
         for index, slot in enumerate(self.slots):
             if not slot.busy:
