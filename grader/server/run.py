@@ -9,6 +9,7 @@ nothing is lost.
 
 from __future__ import annotations
 
+import signal
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,8 +76,14 @@ def serve(options: ServeOptions, echo=print) -> None:
             echo(f"  {len(pending)} submissions left by the previous run are queued again ({requeued} were running)")
         echo("  stop with Ctrl-C or SIGTERM: running jobs finish, queued ones wait for the next start")
         sys.stdout.flush()
+        # uvicorn turns SIGTERM and SIGINT into a graceful shutdown, then raises them again for the
+        # handlers it found: let those be quiet, the stop below is the rest of the shutdown
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda *_: None)
         server.run()
     finally:
         course.stopping.set()
         queue.stop(GRACE_S)
+        left = stored.pending_counts(database).get("queued", 0)
         database.dispose()
+    echo(f"Stopped. {left} submissions wait in the queue for the next start." if left else "Stopped.")
