@@ -1,4 +1,5 @@
-"""The ASGI application of the course server and what every request shares (`Course`).
+"""What every request of the course server shares: the `Course` (database, queue, admission), who is asking,
+errors as one line, accepting a submission. The application itself is built by grader.server.factory.
 
 Who is asking: a token, from `Authorization: Bearer TOKEN` (the API, the CLI) or from the cookie the
 login page sets (the web pages). A learner's token acts as that learner only; the instructor's reads the
@@ -14,12 +15,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import Request
 
-from grader import __version__
 from grader.course.catalog import Exercise, get_exercise
 from grader.course.submissions import MAX_SOURCE_BYTES, source_from_bytes
 from grader.errors import UsageProblem
@@ -139,46 +136,3 @@ async def wait_for(course: Course, submission_id: int, job_id: str, seconds: flo
     if seconds > 0:
         await course.queue.wait(job_id, min(seconds, MAX_WAIT_PARAM_S), done)
     return await asyncio.to_thread(stored_run, course.database, submission_id)
-
-
-def create_app(course: Course) -> FastAPI:
-    from grader.server import api, web
-
-    app = FastAPI(
-        title="nn-grade course server",
-        version=__version__,
-        docs_url=None,  # the interactive docs load scripts from a CDN; the server works offline
-        redoc_url=None,
-        openapi_url="/api/v1/openapi.json",
-    )
-    app.state.course = course
-
-    @app.exception_handler(ApiError)
-    async def api_error(_request, error: ApiError):
-        return JSONResponse({"error": str(error)}, status_code=error.status, headers=error.headers)
-
-    @app.exception_handler(Refused)
-    async def refused(_request, error: Refused):
-        return JSONResponse(
-            {"error": str(error), "retry_after": error.retry_after},
-            status_code=error.status,
-            headers={"Retry-After": str(error.retry_after)},
-        )
-
-    @app.exception_handler(UsageProblem)
-    async def usage_problem(_request, problem: UsageProblem):
-        return JSONResponse({"error": str(problem)}, status_code=400)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(_request, error: RequestValidationError):
-        first = error.errors()[0] if error.errors() else {}
-        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
-        return JSONResponse({"error": f"{where or 'the request'}: {first.get('msg', 'invalid')}"}, status_code=400)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request, error: StarletteHTTPException):
-        return JSONResponse({"error": str(error.detail)}, status_code=error.status_code, headers=error.headers)
-
-    app.include_router(api.router)
-    app.include_router(web.router)
-    return app

@@ -38,7 +38,8 @@ def serve(options: ServeOptions, echo=print) -> None:
     from db import jobs as stored
     from db.urls import database_url, masked, parse
     from grader.server.admission import Admission
-    from grader.server.app import Course, create_app
+    from grader.server.app import Course
+    from grader.server.factory import create_app
     from grader.service import roster
     from grader.service.grading import full_sandbox_or_refuse
     from grader.service.jobqueue import EmbeddedQueue
