@@ -118,7 +118,9 @@ def test_quiz_answers_count_at_the_first_attempt_under_the_token(server):
     right = {"quiz": bank.quizzes[0].id, "answers": [f"{question.id}={key.key}"]}
     status, _, second = server.request("POST", "/api/v1/quiz-answers", server.tokens["eve"], right)
     assert second["answers"][0] | {"correct": True, "attempt": 2} == second["answers"][0] and second["score"] == 0
-    status, _, body = server.request("POST", "/api/v1/quiz-answers", server.tokens["eve"], {"quiz": "nope"})
+    status, _, body = server.request(
+        "POST", "/api/v1/quiz-answers", server.tokens["eve"], {"quiz": "nope", "answers": ["nope.1=a"]}
+    )
     assert status == 400 and "no quiz 'nope'" in body["error"]
     status, _, listing = server.request("GET", "/api/v1/quizzes", server.tokens["ann"])
     assert listing["student"] == "ann" and listing["quizzes"][0]["answers"] == 0  # eve's answers are hers only
