@@ -66,7 +66,7 @@ def missing_message(name: str) -> str:
     )
 
 
-def import_message(error: dict) -> str:
+def import_message(error: dict, packages=("numpy",)) -> str:
     kind = error.get("kind")
     if kind == "syntax":
         code = f": {error['code']}" if error.get("code") else ""
@@ -76,7 +76,13 @@ def import_message(error: dict) -> str:
             "your file called sys.exit() (or exit()) while being imported, so nothing could be graded; remove that call"
         )
     where = f" ({error['where'][-1]})" if error.get("where") else ""
-    return f"importing your file raised {error.get('type')}: {error.get('text')}{where}"
+    allowed = ""
+    if error.get("type") in ("ModuleNotFoundError", "ImportError"):
+        allowed = (
+            f"; this exercise may import {' and '.join(packages)} and Python's standard library only "
+            '(move plotting and experiments under `if __name__ == "__main__":`)'
+        )
+    return f"importing your file raised {error.get('type')}: {error.get('text')}{where}{allowed}"
 
 
 def error_from_reply(error: dict, describe: str, limits: dict) -> LearnerError:
@@ -105,6 +111,15 @@ def error_from_reply(error: dict, describe: str, limits: dict) -> LearnerError:
     if limit:
         return LearnerException(f"{describe}: {limit}{where}", type_name, bases)
     return LearnerException(f"{describe} raised {type_name}: {text}{where}", type_name, bases)
+
+
+def limits_note(hit: dict, limits: dict) -> str:
+    """Which whole-run limit (from the run's cgroup) a worker that ended ran into, or ""."""
+    if hit.get("memory"):
+        return f"your code used more than {limits['memory_mb']} MB of memory (the limit of a run)"
+    if hit.get("processes"):
+        return f"your code started more than {limits['max_processes']} processes (the limit of a run)"
+    return ""
 
 
 def limit_message(number, limits: dict) -> str:

@@ -189,6 +189,25 @@ def bwrap_command(packages, disk_mb: int, fds: dict[str, int], torch: bool, zygo
     return [*args, "--", base_python(), "-I", "-S", "-B", "-u", *worker]
 
 
+def wait_gone(pid: int, limit: float = 5.0) -> None:
+    """Until process `pid` has ended (a warm-pool run, whose parent in the zygote reaps it)."""
+    deadline = time.monotonic() + limit
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.002)
+
+
+def reap(pid: int, limit: float = 2.0) -> None:
+    """Collect `pid` if it became our child (a subreaper inherits a killed bwrap's sandbox process)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+        except ChildProcessError:
+            return  # not ours: its own parent reaps it
+        time.sleep(0.002)
+
+
 def environment(home: str) -> dict[str, str]:
     return {
         "PATH": "/usr/bin:/bin",

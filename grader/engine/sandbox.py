@@ -1,13 +1,13 @@
 """The judge's handle on the worker process that runs a learner's code.
 
-`Sandbox` starts `worker.py` isolated (`grader.engine.launch`: bubblewrap, or Landlock where bwrap
-is missing), sends it the submission and requests, and reads plain-data replies. Every read and
-write has a deadline and every reply a size limit, so no submission can block or bloat the judge.
+`Sandbox` starts `worker.py` isolated (bubblewrap, a warm pool's zygote, or Landlock where bwrap is
+missing), sends it the submission and requests, and reads plain-data replies. Every read and write
+has a deadline and every reply a size limit, so no submission can block or bloat the judge.
 Time limits count the learner's own time (`grader.engine.timing`), starting when the worker is
 ready: a slow host never costs a correct learner points; when the host is the cause the run says
 so (`HostOverloaded`) instead of recording a zero. A call that overruns ends the worker and all it
-started; the next call starts a fresh one, except for a function that already ran out of time once,
-which is not called again. Nothing here imports the submission.
+started; the next call starts a fresh one (a function that ran out of time once is not called
+again). Nothing here imports the submission.
 """
 
 from __future__ import annotations
@@ -32,14 +32,14 @@ from grader.engine.failures import (
     WorkerCrashed,
     error_from_reply,
     import_message,
+    limits_note,
     missing_message,
 )
+from grader.engine.output import LearnerOutput
 from grader.engine.timing import Stopwatch
 
-OUTPUT_LIMIT = 4000
 MAX_RESTARTS = 25
 OVERLOAD_FACTOR = 4.0  # a call may take this many times its limit in wall-clock time before the host is blamed
-DEFAULT_LIMITS = {"memory_mb": 2048, "max_processes": 64, "disk_mb": 256}
 
 
 @dataclass
@@ -51,20 +51,14 @@ class Reply:
     seconds: float = 0.0
 
 
-def _wait_gone(pid: int, limit: float = 5.0) -> None:
-    deadline = time.monotonic() + limit
-    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
-        time.sleep(0.002)
-
-
 class Sandbox:
     def __init__(self, exercise, source: str, *, require_full: bool = False, start_limit: float | None = None):
         self.exercise = exercise
         self.source = source
         self.call_limit = exercise.call_limit
         self.run_limit = exercise.time_limit
-        self.packages = tuple(getattr(exercise, "packages", ("numpy", "torch") if exercise.torch else ("numpy",)))
-        self.limits = {key: getattr(exercise, key, value) for key, value in DEFAULT_LIMITS.items()}
+        self.packages = tuple(exercise.packages)
+        self.limits = {key: getattr(exercise, key) for key in ("memory_mb", "max_processes", "disk_mb")}
         self.start_limit = start_limit or (30.0 if "torch" in self.packages else 15.0)
         self.require_full = require_full
         self.launched: launch.Launched | None = None
@@ -76,7 +70,7 @@ class Sandbox:
         self.timed_out: set[str] = set()
         self.limits_hit = {"memory": False, "processes": False}
         self.workdir: Path | None = None
-        self._output = os.memfd_create("learner-output", os.MFD_CLOEXEC)
+        self.output = LearnerOutput()
 
     # -- process lifecycle -------------------------------------------------
     def start(self) -> None:
@@ -104,7 +98,7 @@ class Sandbox:
             "preload": ["torch"] if "torch" in self.packages else [],
             "memory_mb": self.limits["memory_mb"],
             "file_mb": min(64, self.limits["disk_mb"]),
-            "read_paths": fallback.readable_paths(self.exercise.root, self.packages),
+            "read_paths": [] if self.workdir is None else fallback.readable_paths(self.exercise.root, self.packages),
         }
         self._write(config, time.monotonic() + self.start_limit)
         self.ready = None
@@ -113,10 +107,10 @@ class Sandbox:
         fallback.sweep_stale()
         forced = os.environ.get("GRADE_SANDBOX") == "landlock"  # to try the fallback where bwrap exists
         if pool.enabled() and not forced:
-            return pool.spawn(self.packages, request_r, self._output, reply_w, self.limits)
+            return pool.spawn(self.packages, request_r, self.output.fd, reply_w, self.limits)
         if launch.bwrap_path() is not None and not forced:
             try:
-                return launch.start_bubblewrap(request_r, self._output, reply_w, self.packages, self.limits)
+                return launch.start_bubblewrap(request_r, self.output.fd, reply_w, self.packages, self.limits)
             except launch.SandboxUnavailable as failed:  # installed, but cannot make namespaces here
                 launch.mark_broken(str(failed))
                 if self.require_full:
@@ -128,7 +122,7 @@ class Sandbox:
             )
         self.workdir = Path(tempfile.mkdtemp(prefix=f"grade-{os.getpid()}-"))
         self._children_before = fallback.children_of(os.getpid())
-        return fallback.start_landlock(request_r, self._output, reply_w, self.workdir, self.limits)
+        return fallback.start_landlock(request_r, self.output.fd, reply_w, self.workdir, self.limits)
 
     def _write(self, message: dict, deadline: float) -> None:
         wire.write_message(self._requests, message, deadline)
@@ -154,7 +148,7 @@ class Sandbox:
         self.used += watch.charged()
         self.ready = ready
         if not ready["ok"]:
-            self.import_error = import_message(ready["error"])
+            self.import_error = import_message(ready["error"], self.packages)
             self._stop()
 
     def _read(self, watch: Stopwatch, limit: float):
@@ -183,8 +177,9 @@ class Sandbox:
         try:
             if launched.process is not None:
                 launched.process.wait(timeout=10)
+                launch.reap(launched.pid)  # re-parented to us if this process is a child subreaper
             else:  # a warm-pool run: its parent in the zygote reaps it
-                _wait_gone(launched.pid)
+                launch.wait_gone(launched.pid)
         except subprocess.TimeoutExpired:
             pass
         if launched.isolation == "landlock":  # no PID namespace: end the orphans it left (re-parented to us)
@@ -202,11 +197,7 @@ class Sandbox:
     def _limit_note(self) -> str:
         """Which whole-run limit the worker ran into, once it has ended."""
         self._stop()
-        if self.limits_hit["memory"]:
-            return f"your code used more than {self.limits['memory_mb']} MB of memory (the limit of a run)"
-        if self.limits_hit["processes"]:
-            return f"your code started more than {self.limits['max_processes']} processes (the limit of a run)"
-        return ""
+        return limits_note(self.limits_hit, self.limits)
 
     def close(self) -> str:
         """Stop everything, delete the scratch folder, return what the learner's code printed."""
@@ -215,13 +206,8 @@ class Sandbox:
             import shutil
 
             shutil.rmtree(self.workdir, ignore_errors=True)
-        raw = os.pread(self._output, OUTPUT_LIMIT * 4, 0)
-        os.close(self._output)
-        text = raw.decode("utf-8", "replace")
-        for folder in filter(None, (str(self.workdir or ""), launch.WORKDIR)):
-            text = text.replace(folder + "/", "").replace(folder, ".")
-        if len(text) > OUTPUT_LIMIT:
-            text = text[:OUTPUT_LIMIT] + "\n... (output truncated)"
+        text = self.output.text((str(self.workdir or ""), launch.WORKDIR))
+        self.output.close()
         return text
 
     def summary(self) -> dict:
