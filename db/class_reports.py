@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, case, cast, func, literal, select
 
 from db.models import QuizAnswer, Student, Submission
-from db.selection import best_per_student, binary, first_attempt_scores, to_hundredths
+from db.selection import best_per_student, binary, counted, first_attempt_scores, to_hundredths
 from db.session import Database
 
 
@@ -125,12 +125,7 @@ def class_table(
 
 def count_learners(db: Database) -> int:
     """Learners with at least one official submission or quiz answer."""
-    active = (
-        select(Submission.student_id)
-        .where(Submission.official.is_(True))
-        .union(select(QuizAnswer.student_id))
-        .subquery("active")
-    )
+    active = select(Submission.student_id).where(counted()).union(select(QuizAnswer.student_id)).subquery("active")
     with db.reading() as session:
         return session.scalar(select(func.count()).select_from(active))
 

@@ -26,7 +26,7 @@ class ExerciseProgress:
 
 def progress(db: Database, student: str, official_only: bool = False) -> dict[str, ExerciseProgress]:
     """Per exercise: best score, attempts and the latest status of one student."""
-    conditions = [Student.name == student]
+    conditions = [Student.name == student, Submission.state == "done"]  # queued or running: no score yet
     if official_only:
         conditions.append(Submission.official.is_(True))
     latest = (
@@ -211,7 +211,7 @@ def student_history(db: Database, student: str) -> tuple[list[SubmissionRecord],
                 Submission.origin,
                 Submission.output,
             )
-            .where(Submission.student_id == student_id)
+            .where(Submission.student_id == student_id, Submission.state == "done")
             .order_by(Submission.submitted_at, Submission.id)
         )
         submissions = [
@@ -222,7 +222,7 @@ def student_history(db: Database, student: str) -> tuple[list[SubmissionRecord],
         for row in session.execute(
             select(TestRun.submission_id, *TEST_COLUMNS)
             .join(Submission, Submission.id == TestRun.submission_id)
-            .where(Submission.student_id == student_id)
+            .where(Submission.student_id == student_id, Submission.state == "done")
             .order_by(TestRun.submission_id, TestRun.position)
         ):
             by_id[row.submission_id].test_results.append(test_record(row))

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -31,6 +32,13 @@ class Student(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    # how the LMS knows the learner, from `grade roster import` (migration 0004); None when not given
+    roster_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+# a submission's life on the course server (migration 0004); `grade submit` and autograde record "done" at once
+JOB_STATES = ("queued", "running", "done")
 
 
 class Submission(Base):
@@ -52,6 +60,13 @@ class Submission(Base):
     origin: Mapped[str] = mapped_column(String(20), default="submit", nullable=False)
     output: Mapped[str] = mapped_column(Text, default="", nullable=False)
     sandbox: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    # migration 0004: the job that grades it (unique: one job, one result), its state, whether it came
+    # after the exercise's deadline, when it was graded and how many times grading was started
+    job_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    state: Mapped[str] = mapped_column(String(10), default="done", server_default="done", nullable=False)
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
+    graded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
     tests: Mapped[list[TestRun]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="TestRun.position"
     )
@@ -60,6 +75,8 @@ class Submission(Base):
         Index("ix_submissions_exercise", "exercise"),
         Index("ix_submissions_sha", "exercise", "source_sha256"),
         Index("ix_submissions_best", "exercise", "student_id", "official", "score"),  # migration 0002
+        Index("uq_submissions_job", "job_id", unique=True),  # migration 0004
+        Index("ix_submissions_state", "state", "id"),  # migration 0004: the server's queue, oldest first
     )
 
 
@@ -102,3 +119,17 @@ class QuizAnswer(Base):
         Index("ix_quiz_answers_quiz", "quiz", "question_id"),
         Index("ix_quiz_answers_first", "quiz", "student_id", "attempt", "correct"),  # migration 0002
     )
+
+
+class AccessToken(Base):
+    """A token of the course server (migration 0004), stored as its sha256 only: a learner's (student_id
+    set) or the instructor's. Revoked tokens stay, so that the audit trail can say whose a token was."""
+
+    __tablename__ = "access_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    role: Mapped[str] = mapped_column(String(12), nullable=False)  # "learner" | "instructor"
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    __table_args__ = (Index("ix_access_tokens_student", "student_id"),)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
-from db.models import QuizAnswer, Student, Submission, TestRun
+from db.models import QuizAnswer, Student, Submission, TestRun, utcnow
+from db.selection import counted
 from db.session import Database
 
 
@@ -16,7 +18,8 @@ def source_hash(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
-def _student_id(session, name: str) -> int:
+def learner_id(session, name: str) -> int:
+    """The id of the learner `name`, who is created if new (safely when another writer does it too)."""
     found = session.scalar(select(Student.id).where(Student.name == name))
     if found is not None:
         return found
@@ -43,41 +46,56 @@ def _diagnosis(test) -> tuple[str | None, str | None]:
     return (str(ident)[:100] if ident else None), (str(text) if text else None)
 
 
+def test_rows(result) -> list[TestRun]:
+    """The rows of a graded run's tests (a grader.results.RunResult's), in order."""
+    return [
+        TestRun(
+            position=i,
+            name=t.name,
+            function=t.function,
+            passed=t.passed,
+            status=t.status,
+            points=t.points,
+            max_points=t.max_points,
+            message=t.message,
+            diagnosis_id=_diagnosis(t)[0],
+            diagnosis_text=_diagnosis(t)[1],
+        )
+        for i, t in enumerate(result.tests)
+    ]
+
+
+def result_columns(result) -> dict:
+    """The columns of a submission that a graded run fills in."""
+    return {
+        "score": result.score,
+        "max_score": result.max_score,
+        "status": result.status,
+        "message": result.message,
+        "duration": result.duration,
+        "grader_version": result.grader_version,
+        "schema_version": result.schema_version,
+        "official": result.official,
+        "output": result.output,
+        "sandbox": json.dumps(result.sandbox),
+    }
+
+
 def record_submission(db: Database, result, source: str, origin: str = "submit") -> int:
-    """Store a graded run (a grader.results.RunResult) with its source; return its id."""
+    """Store a graded run (a grader.results.RunResult) with its source, done at once; return its id."""
     with db.writing() as session:
         submission = Submission(
-            student_id=_student_id(session, result.student),
+            student_id=learner_id(session, result.student),
             exercise=result.exercise,
-            score=result.score,
-            max_score=result.max_score,
-            status=result.status,
-            message=result.message,
-            duration=result.duration,
             source=source,
             source_sha256=source_hash(source),
-            grader_version=result.grader_version,
-            schema_version=result.schema_version,
-            official=result.official,
             origin=origin,
-            output=result.output,
-            sandbox=json.dumps(result.sandbox),
+            job_id=str(uuid.uuid4()),
+            state="done",
+            graded_at=utcnow(),
+            **result_columns(result),
         )
-        submission.tests = [
-            TestRun(
-                position=i,
-                name=t.name,
-                function=t.function,
-                passed=t.passed,
-                status=t.status,
-                points=t.points,
-                max_points=t.max_points,
-                message=t.message,
-                diagnosis_id=_diagnosis(t)[0],
-                diagnosis_text=_diagnosis(t)[1],
-            )
-            for i, t in enumerate(result.tests)
-        ]
+        submission.tests = test_rows(result)
         session.add(submission)
         session.flush()
         return submission.id
@@ -93,7 +111,7 @@ def already_graded(db: Database, student: str, exercise: str, sha256: str) -> bo
                 Student.name == student,
                 Submission.exercise == exercise,
                 Submission.source_sha256 == sha256,
-                Submission.official.is_(True),
+                counted(),
             )
         )
     )
@@ -103,7 +121,7 @@ def already_graded(db: Database, student: str, exercise: str, sha256: str) -> bo
 
 def count_submissions(db: Database) -> int:
     with db.reading() as session:
-        return session.scalar(select(func.count()).select_from(Submission))
+        return session.scalar(select(func.count()).select_from(Submission).where(Submission.state == "done"))
 
 
 def record_quiz_answer(
@@ -116,7 +134,7 @@ def record_quiz_answer(
     IMMEDIATE already lets one writer in at a time), so the highest attempt read is still the highest
     when the answer is stored."""
     with db.writing() as session:
-        student_id = _student_id(session, student)
+        student_id = learner_id(session, student)
         session.execute(select(Student.id).where(Student.id == student_id).with_for_update())
         previous = session.scalar(
             select(func.coalesce(func.max(QuizAnswer.attempt), 0)).where(
@@ -151,7 +169,7 @@ def graded_sources(db: Database, wanted: dict[str, set[str]], chunk: int = 500) 
                     .where(
                         Submission.exercise == exercise,
                         Submission.source_sha256.in_(hashes[start : start + chunk]),
-                        Submission.official.is_(True),
+                        counted(),
                     )
                     .group_by(Student.name, Submission.source_sha256)
                 )

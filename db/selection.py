@@ -1,6 +1,6 @@
 """Which rows count in a class report, and how scores are added up exactly.
 
-Official submissions only (practice attempts in a learners' copy never enter a grade), each
+Official, graded ("done") submissions only (practice attempts in a learners' copy never enter a grade), each
 learner's best or latest per exercise, quiz answers at the first attempt.
 
 Scores are stored as floats (7.3333 points of 22); sums of floats differ in the last bit with the
@@ -44,6 +44,12 @@ def _hundredths_postgresql(element, compiler, **kw):
     return f"CAST(TRUNC(({compiler.process(element.clauses, **kw)}) * 100 + 0.5) AS INTEGER)"
 
 
+def counted():
+    """The submissions a grade is made of: official ones, graded (state "done"). A submission the course
+    server has queued or is grading has no score yet and counts nowhere until it is done."""
+    return and_(Submission.official.is_(True), Submission.state == "done")
+
+
 def best_per_student(slugs):
     """student_id, exercise, best score (in hundredths) and attempts, over official submissions."""
     return (
@@ -53,7 +59,7 @@ def best_per_student(slugs):
             hundredths(func.max(Submission.score)).label("best"),
             func.count().label("attempts"),
         )
-        .where(Submission.official.is_(True), Submission.exercise.in_(list(slugs)))
+        .where(counted(), Submission.exercise.in_(list(slugs)))
         .group_by(Submission.exercise, Submission.student_id)
         .subquery("best")
     )
@@ -81,7 +87,7 @@ def chosen_submission_ids(basis: str, exercise: str | None = None):
     if basis not in ("best", "latest"):
         raise ValueError(f"basis must be 'best' or 'latest', not {basis!r}")
     order = (Submission.score.desc(), Submission.id.desc()) if basis == "best" else (Submission.id.desc(),)
-    conditions = [Submission.official.is_(True)]
+    conditions = [counted()]
     if exercise is not None:
         conditions.append(Submission.exercise == exercise)
     ranked = (

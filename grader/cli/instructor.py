@@ -25,8 +25,13 @@ from grader.service import submit as service
 
 @main.command()
 @click.argument("out", type=click.Path(path_type=Path), metavar="OUT")
+@click.option(
+    "--server",
+    metavar="URL",
+    help="The course server the copy submits to (its README says how to log in with a token).",
+)
 @json_option
-def release(out, as_json):
+def release(out, server, as_json):
     """Build the learners' copy of the course in the new (or empty) folder OUT.
 
     It holds the exercises (stubs, manifest, quizzes without answers, data, visible examples,
@@ -38,12 +43,17 @@ def release(out, as_json):
     \b
     Example:
       grade release ../nn-course-learners
+      grade release ../nn-course-learners --server https://grader.example.org
       cd ../nn-course-learners && git init && git add . && git commit -m "The course"
     """
     from grader.course.release import build_release
 
+    if server is not None:
+        from grader.server.login import normal_url
+
+        server = normal_url(server)
     try:
-        summary = build_release(out)
+        summary = build_release(out, server=server)
     except RuntimeError as leak:
         raise click.ClickException(str(leak)) from None
     if as_json:

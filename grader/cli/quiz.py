@@ -46,6 +46,15 @@ def quiz_command(chapter, answers, student, db_url, as_json):
 
     (The examples show the form of an answer, not the right one.)
     """
+    from grader.server.login import current
+
+    login = current()
+    if login is not None:  # answered on the course server, under the learner's token
+        from grader.cli import remote
+
+        remote.refuse_student_option(student)
+        remote.quiz(login, chapter, answers, as_json)
+        return
     from grader.render import quiz as render_quiz
     from grader.render import terminal as render
     from grader.service import quiz as engine

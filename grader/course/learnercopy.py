@@ -40,11 +40,34 @@ are recorded here and scored by your instructor.
 """
 
 
-def learner_readme(readme: str) -> str:
-    """The learners' README, from the instructor's (see the module docstring)."""
+SERVER_SECTION = """\
+## Logging in: your work is graded on the course server
+
+This copy is set up for the course server at {url}. Your instructor gives you a token (keep it
+to yourself: it is you, for the grader). Log in once:
+
+```bash
+grade login --token YOUR-TOKEN     # checks the token with the server and keeps it in ~/.config/nn-grade (only you can read it)
+```
+
+Then `grade submit neurons` sends your file to the server, which grades it with the hidden tests and
+shows the same table; `grade status` and `grade quiz` work the same way, recorded on the server under
+your name. `grade check neurons` runs the visible examples here, records nothing and needs no server.
+Your file never leaves your disk changed: if the server cannot be reached or refuses (a wrong token,
+too many submissions at once), `grade` says so in one line and nothing is recorded; submit again later.
+You can also open {url} in a browser, log in with the token, upload a file and answer the quizzes there.
+"""
+
+
+def learner_readme(readme: str, server: str | None = None) -> str:
+    """The learners' README, from the instructor's (see the module docstring); for a copy released for a
+    course server, how to log in to it instead of the practice-run section."""
     sections = re.findall(re.escape(START) + r"\n(.*?)" + re.escape(END), readme, flags=re.S)
     intro, *rest = sections or [""]
-    return LEARNER_INTRO.format(intro=intro.strip()) + "".join("\n" + part.rstrip() + "\n" for part in rest)
+    text = LEARNER_INTRO.format(intro=intro.strip())
+    if server:
+        text = text[: text.index("## Practice runs")] + SERVER_SECTION.format(url=server)
+    return text + "".join("\n" + part.rstrip() + "\n" for part in rest)
 
 
 def learner_pyproject(text: str) -> str:

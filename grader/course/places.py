@@ -1,5 +1,6 @@
-"""Where the grader keeps its own files: the user's cache and data folders, per the XDG base
-directory specification ($XDG_CACHE_HOME, else ~/.cache; $XDG_DATA_HOME, else ~/.local/share).
+"""Where the grader keeps its own files: the user's cache, data and config folders, per the XDG base
+directory specification ($XDG_CACHE_HOME, else ~/.cache; $XDG_DATA_HOME, else ~/.local/share;
+$XDG_CONFIG_HOME, else ~/.config).
 
 The grader runs on Linux only (its sandbox needs Linux), where these two rules are all that
 platformdirs would apply, and importing platformdirs would add about 5 ms to every `grade` run.
@@ -30,6 +31,22 @@ def data_dir() -> Path:
     """Where the default grades database lives when the course is not a writable checkout:
     $XDG_DATA_HOME/nn-grade or ~/.local/share/nn-grade."""
     return _xdg("XDG_DATA_HOME", ".local/share")
+
+
+def config_dir() -> Path:
+    """Where the course server's login and the instructor's token are kept: $XDG_CONFIG_HOME/nn-grade or
+    ~/.config/nn-grade."""
+    return _xdg("XDG_CONFIG_HOME", ".config")
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read or write (0600), in a folder only they can enter (0700 when
+    it is created here): tokens live in such files."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(text)
 
 
 def is_writable_checkout(root: Path) -> bool:

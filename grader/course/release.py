@@ -14,6 +14,7 @@ No click here: the CLI (`grade release`) calls this and renders the summary.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,9 +65,11 @@ def _check_destination(out: Path, root: Path) -> None:
         raise UsageProblem(f"{root} is not a course (no exercises/manifest.toml)")
 
 
-def build_release(out: Path, root: Path = COURSE_ROOT) -> ReleaseSummary:
+def build_release(out: Path, root: Path = COURSE_ROOT, server: str | None = None) -> ReleaseSummary:
     """Write the learners' copy of the course at `out` (a new or empty folder); raise UsageProblem
-    when that is not possible, and RuntimeError if the audit finds anything secret in the copy."""
+    when that is not possible, and RuntimeError if the audit finds anything secret in the copy. With
+    `server` (a URL), the copy submits to that course server: server.toml names it, the README says
+    how to log in."""
     out = Path(out)
     _check_destination(out, root)
     out.mkdir(parents=True, exist_ok=True)
@@ -85,8 +88,13 @@ def build_release(out: Path, root: Path = COURSE_ROOT) -> ReleaseSummary:
                 shutil.copy2(source, out / name)
             summary.included.append(name)
     if (root / "README.md").is_file():
-        (out / "README.md").write_text(learner_readme((root / "README.md").read_text(encoding="utf-8")))
+        (out / "README.md").write_text(learner_readme((root / "README.md").read_text(encoding="utf-8"), server))
         summary.included.append("README.md (for learners: set-up, commands, Jupyter)")
+    if server:
+        (out / "server.toml").write_text(
+            f"# The course server this copy submits to (`grade login --token TOKEN` to log in)\nurl = {json.dumps(server)}\n"
+        )
+        summary.included.append(f"server.toml (submissions go to {server})")
     if (root / "setup.sh").is_file():
         (out / "setup.sh").write_text(learner_setup(root / "setup.sh"))
         (out / "setup.sh").chmod(0o755)

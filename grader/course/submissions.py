@@ -95,7 +95,12 @@ def read_source(path: Path, exercise=None, follow_links: bool = True) -> str:
     exercise it is submitted for, a file that is clearly another exercise's is refused. Whatever the
     file holds, the answer is the source or one UsageProblem line, never a traceback or a hang."""
     path = Path(path)
-    raw = read_submission_bytes(path, follow_links)
+    return source_from_bytes(path, read_submission_bytes(path, follow_links), exercise)
+
+
+def source_from_bytes(path: Path, raw: bytes, exercise=None) -> str:
+    """`read_source` for bytes already read (an upload to the course server): `path` names the file in
+    messages and says by its suffix whether it is a notebook."""
     if path.suffix == ".ipynb":
         from grader.course.notebook_source import (
             NotebookProblem,

@@ -11,9 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.render import print_json  # noqa: F401 - the commands' one place for both outputs
-
-PASS, FAIL = "✓", "✗"
-
+from grader.render.feedback import FAIL, PASS, function_rows
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # escape sequences and other controls; \t and \n stay
 
@@ -32,20 +30,9 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
-def _feedback(tests, verbose: bool) -> Text:
-    """One function's feedback: the mistakes named first, then where the checks failed, then notes."""
-    diagnoses: dict[str, str] = {}  # one text per mistake, in the words of its first test
-    for test in tests:
-        if not test.passed and test.diagnosis:
-            diagnoses.setdefault(test.diagnosis["id"], test.diagnosis["text"])
-    located = list(dict.fromkeys(t.message for t in tests if not t.passed and t.message))
-    notes = list(dict.fromkeys(f"{PASS} {t.message}" for t in tests if t.passed and t.message))
-    lines = [(f"Likely mistake: {text}", "bold") for text in diagnoses.values()]
-    shown = located if verbose else located[:2]
-    lines += [(message, "") for message in shown]
-    if len(located) > len(shown):
-        lines.append((f"(and {len(located) - len(shown)} more: --verbose shows them)", "dim"))
-    lines += [(note, "") for note in notes]
+def _feedback(lines: list[tuple[str, str]]) -> Text:
+    """One function's feedback (grader.render.feedback): the mistakes named first, then where the checks
+    failed, then notes."""
     feedback = Text()
     for number, (line, style) in enumerate(lines):
         feedback.append(("\n" if number else "") + plain(line), style=style)
@@ -66,17 +53,13 @@ def submission(result, exercise, stream=None, verbose: bool = False) -> None:
     table.add_column("function", no_wrap=True)
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("feedback", overflow="fold")
-    by_function: dict[str, list] = {}
-    for test in result.tests:
-        by_function.setdefault(test.function, []).append(test)
-    for function, (earned, available) in result.by_function().items():
-        ok = earned == available
-        tests = [t for t in by_function[function] if not (result.message and t.message == result.message)]
+    for row in function_rows(result, verbose):
+        ok = row["ok"]
         table.add_row(
             Text(PASS if ok else FAIL, style="green" if ok else "red"),
-            Text(function),
-            Text(f"{_points(earned)}/{_points(available)}"),
-            _feedback(tests, verbose),
+            Text(row["function"]),
+            Text(f"{_points(row['earned'])}/{_points(row['available'])}"),
+            _feedback(row["lines"]),
         )
     if result.tests:
         out.print(table)

@@ -134,11 +134,17 @@ def _item_columns(report: dict) -> list[tuple[str, str, float]]:
 
 def gradebook_csv(database, fmt: str = "plain", roster: Mapping[str, LearnerIds] | None = None) -> str:
     """One row per learner who submitted or answered anything, in the format an LMS imports (see the
-    module's docstring). `roster` maps a learner's name to their LMS ids."""
+    module's docstring). `roster` maps a learner's name to their LMS ids (default: those the course
+    server's roster holds, from `grade roster import`)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     report = class_report(database, sort="student")
-    roster = roster or {}
+    if roster is None:  # the ids `grade roster import` stored
+        from db.roster import roster_ids
+
+        roster = {
+            name: LearnerIds(lms_id=lms_id, email=email) for name, (lms_id, email) in roster_ids(database).items()
+        }
     out, writer = _writer()
     if fmt == "plain":
         columns = [c for c in class_columns(report) if c not in ("rank", "complete")]

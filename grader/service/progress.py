@@ -44,7 +44,7 @@ def status_report(database, student: str) -> dict:
             }
         )
     quizzes = _quiz_rows(database, student)
-    report = {"student": student, "exercises": rows, "quizzes": quizzes, "next": _next_step(rows, quizzes)}
+    report = {"student": student, "exercises": rows, "quizzes": quizzes, "next": next_step(rows, quizzes)}
     report["practice"] = practice
     return report
 
@@ -60,7 +60,7 @@ def _practice_max(exercise, progress) -> float:
     return float(len(load_examples(exercise)))
 
 
-def _next_step(rows: list[dict], quizzes: list[dict]) -> str:
+def next_step(rows: list[dict], quizzes: list[dict]) -> str:
     from grader.course.catalog import get_exercise
 
     for row in rows:

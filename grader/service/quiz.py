@@ -275,3 +275,24 @@ def status_rows(database, student: str, root: Path | None = None) -> list[dict]:
         }
         for quiz in bank.quizzes
     ]
+
+
+def questions_view(bank: Bank, name: str) -> dict:
+    """One quiz's questions as the course server shows them before they are answered: never a key."""
+    quiz = find_quiz(bank, name)
+    return {
+        "quiz": quiz.id,
+        "chapter": quiz.chapter,
+        "title": quiz.title,
+        "scored": bank.scored,
+        "questions": [
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "text": q.text,
+                "unit": q.unit,
+                "choices": [{"id": c.id, "text": c.text} for c in q.choices],
+            }
+            for q in quiz.questions
+        ],
+    }

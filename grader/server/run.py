@@ -1,0 +1,90 @@
+"""Starting and stopping the course server (`grade serve`).
+
+On start: refuse without the full sandbox (unless allowed), open (and migrate) the database, put back
+every job a previous run left running, make sure the instructor has a token, start the queue with every
+job not done yet, then serve HTTP with uvicorn. On SIGTERM or Ctrl-C: stop taking requests, let the
+running jobs finish (up to GRACE_S) and leave the others queued in the database for the next start;
+nothing is lost.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.server.admission import Limits
+
+GRACE_S = 60.0  # how long running jobs may take to finish when the server stops
+
+
+@dataclass
+class ServeOptions:
+    db_url: str | None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    jobs: int = 2
+    allow_weak_sandbox: bool = False
+    limits: Limits = field(default_factory=Limits)
+    token_file: Path | None = None
+    time_limit: float | None = None
+
+
+def serve(options: ServeOptions, echo=print) -> None:
+    """Run the server until SIGTERM or Ctrl-C (see the module's docstring)."""
+    import uvicorn
+
+    from db import jobs as stored
+    from db.urls import database_url, masked, parse
+    from grader.server.admission import Admission
+    from grader.server.app import Course
+    from grader.server.factory import create_app
+    from grader.service import roster
+    from grader.service.grading import full_sandbox_or_refuse
+    from grader.service.jobqueue import EmbeddedQueue
+    from grader.service.submit import open_db
+
+    full_sandbox_or_refuse(options.allow_weak_sandbox)
+    url = database_url(options.db_url)
+    database = open_db(url)
+    requeued = stored.requeue_running(database)
+    pending = stored.queued(database)
+    token_path, new_token = roster.instructor_token(database, options.token_file)
+    queue = EmbeddedQueue(
+        url, options.jobs, allow_weak_sandbox=options.allow_weak_sandbox, time_limit=options.time_limit
+    )
+    course = Course(database, queue, Admission(options.limits), db_url=url)
+    queue.start(pending, estimates=stored.typical_durations(database))
+    try:
+        if not queue.wait_ready(180):
+            raise SystemExit("grade serve: the grading processes did not start; see the messages above")
+        config = uvicorn.Config(
+            create_app(course),
+            host=options.host,
+            port=options.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=5,
+        )
+        server = uvicorn.Server(config)
+        shown_host = f"[{options.host}]" if ":" in options.host else options.host
+        echo(f"Course server on http://{shown_host}:{options.port}/  (API: /api/v1, dashboard: /dashboard)")
+        echo(f"  gradebook: {masked(parse(url))}; {options.jobs} grading processes")
+        echo(f"  instructor token: {'new, ' if new_token else ''}in {token_path} (readable by you only)")
+        if pending:
+            echo(f"  {len(pending)} submissions left by the previous run are queued again ({requeued} were running)")
+        echo("  stop with Ctrl-C or SIGTERM: running jobs finish, queued ones wait for the next start")
+        sys.stdout.flush()
+        # uvicorn turns SIGTERM and SIGINT into a graceful shutdown, then raises them again for the
+        # handlers it found: let those be quiet, the stop below is the rest of the shutdown
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, lambda *_: None)
+        server.run()
+    finally:
+        course.stopping.set()
+        queue.stop(GRACE_S)
+        left = stored.pending_counts(database).get("queued", 0)
+        database.dispose()
+    echo(f"Stopped. {left} submissions wait in the queue for the next start." if left else "Stopped.")
