@@ -3,8 +3,8 @@
 On a loaded grading machine a correct submission may wait for a CPU far longer than it computes.
 A call's limit is therefore measured in *charged* time: the CPU time the run used (the whole
 process tree, from its cgroup, or the worker's threads), plus the time the worker spent sleeping
-or blocked (it chose to wait: `time.sleep`, a blocking read, waiting for a child), never more than
-the wall-clock time. Time spent ready to run but waiting for a CPU is never charged. Sleeping is
+(it chose to wait: `time.sleep`, a blocking read, waiting for a child), never more than the
+wall-clock time. Time spent ready to run but waiting for a CPU is never charged. Sleeping is
 sampled from the worker's state each time the judge looks (every quarter second or sooner), which
 the kernel's own run-delay counters cannot replace: they are only brought up to date when a waiting
 process finally gets a CPU. Where /proc gives nothing, charged time is wall-clock time.
@@ -15,7 +15,9 @@ from __future__ import annotations
 import os
 import time
 
-SLEEPING = ("S", "D", "T", "t")  # sleeping, in uninterruptible I/O, stopped: not waiting for a CPU
+# The learner's own waiting: sleeping (sleep, a blocking read, waitpid) or stopped. Not "D": an
+# uninterruptible wait is the machine's (page cache, memory pressure) far more often than the code's.
+SLEEPING = ("S", "T", "t")
 
 
 def _fields(path: str) -> list[int] | None:
