@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -34,6 +35,20 @@ def cli(db_url):
 def fast(slug: str, **limits):
     """The exercise with tighter limits, so tests of hostile code stay quick."""
     return dataclasses.replace(get_exercise(slug), **limits)
+
+
+def sleepers(marker: str) -> list[int]:
+    """Processes anywhere on the host whose command line holds `marker` (to prove none outlived a run)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if marker.encode() in handle.read():
+                        found.append(int(entry))
+            except OSError:
+                pass
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from grader.engine.judge import grade_source
-from tests.conftest import fast
+from tests.conftest import fast, sleepers
 
 CORRECT_RELU = """
 def relu(x):
@@ -225,20 +225,6 @@ def test_confinement_no_reading_the_course_no_writing_outside_no_network(tmp_pat
         pytest.skip("this kernel has no Landlock")
     assert "seen: []" in result.output, result.output
     assert not target.exists()
-
-
-def sleepers(marker: str) -> list[int]:
-    """Processes anywhere on the host whose command line holds `marker`."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                    if marker.encode() in handle.read():
-                        found.append(int(entry))
-            except OSError:
-                pass
-    return found
 
 
 def test_no_process_is_left_behind():

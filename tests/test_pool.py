@@ -3,7 +3,6 @@ What one run writes, allocates, changes in numpy or leaves running is invisible 
 
 from __future__ import annotations
 
-import os
 import textwrap
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from grader.course.catalog import get_exercise
 from grader.engine import launch, pool
 from grader.engine.judge import grade_source
-from tests.conftest import fast
+from tests.conftest import fast, sleepers
 
 pytestmark = pytest.mark.skipif(launch.bwrap_path() is None, reason="bubblewrap is not installed")
 
@@ -22,19 +21,6 @@ def warm():
     yield
     pool.shutdown()
     pool._enabled = False
-
-
-def sleepers(marker: str) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                    if marker.encode() in handle.read():
-                        found.append(int(entry))
-            except OSError:
-                pass
-    return found
 
 
 def run(body: str):

@@ -14,7 +14,7 @@ import pytest
 
 from grader.engine import launch, pool
 from grader.engine.judge import grade_source
-from tests.conftest import fast
+from tests.conftest import fast, sleepers
 
 pytestmark = pytest.mark.skipif(launch.bwrap_path() is None, reason="bubblewrap is not installed")
 
@@ -105,19 +105,6 @@ def test_no_capabilities_and_no_host_settings():
     assert "ALLOWED" not in out and out.count("refused") == 6, out
     assert "uid 1000" in out
     assert socket.gethostname() != "pwned"
-
-
-def sleepers(marker: str) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                    if marker.encode() in handle.read():
-                        found.append(int(entry))
-            except OSError:
-                pass
-    return found
 
 
 def test_a_deep_chain_of_setsid_forks_does_not_outlive_the_run():
