@@ -125,14 +125,19 @@ def expire(db: Database) -> list[Lost]:
         return [Lost(*row) for row in rows]
 
 
-def to_send(db: Database, unsent_for_s: float | None) -> list[tuple[str, str, bool]]:
+def to_send(
+    db: Database, unsent_for_s: float | None, *, sent_before: datetime | None = None
+) -> list[tuple[str, str, bool]]:
     """(job id, exercise, sent before) of the queued jobs to hand to the broker, oldest first: those never
-    sent, and, unless `unsent_for_s` is None, those sent more than that many seconds ago and still queued
-    (the broker may have lost them)."""
-    never = Submission.sent_at.is_(None)
-    condition = never
+    sent; unless `unsent_for_s` is None, those sent more than that many seconds ago and still queued (the
+    broker may have lost them); and those sent before `sent_before` (a worker that died then may have
+    fetched them)."""
+    conditions = [Submission.sent_at.is_(None)]
     if unsent_for_s is not None:
-        condition = or_(never, Submission.sent_at < utcnow() - timedelta(seconds=unsent_for_s))
+        conditions.append(Submission.sent_at < utcnow() - timedelta(seconds=unsent_for_s))
+    if sent_before is not None:
+        conditions.append(Submission.sent_at < sent_before)
+    condition = or_(*conditions)
     with db.reading() as session:
         rows = session.execute(
             select(Submission.job_id, Submission.exercise, Submission.sent_at)
@@ -192,6 +197,23 @@ def stopped(db: Database, name: str) -> None:
     """The worker stopped cleanly: it no longer counts as alive."""
     with db.writing() as session:
         session.execute(update(GradingWorker).where(GradingWorker.name == name).values(stopped_at=utcnow()))
+
+
+def declare_gone(db: Database, silent_for_s: float) -> list[tuple[str, datetime]]:
+    """Mark stopped the workers silent for `silent_for_s` seconds that never said they stopped (killed,
+    their host gone); return their (name, last seen). A worker that beats again is alive again."""
+    cutoff = utcnow() - timedelta(seconds=silent_for_s)
+    with db.writing() as session:
+        rows = session.execute(
+            select(GradingWorker.id, GradingWorker.name, GradingWorker.seen_at)
+            .where(GradingWorker.stopped_at.is_(None), GradingWorker.seen_at < cutoff)
+            .with_for_update()
+        ).all()
+        if rows:
+            session.execute(
+                update(GradingWorker).where(GradingWorker.id.in_([row.id for row in rows])).values(stopped_at=utcnow())
+            )
+        return [(row.name, row.seen_at) for row in rows]
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import timedelta
 
 import pytest
 from server_process import ServerProcess
@@ -17,6 +18,7 @@ from worker_process import WorkerProcess, job_rows, live_workers, wait_until
 
 from db import jobs as stored
 from db import leases
+from db.models import utcnow
 from db.session import open_database
 from grader.course.catalog import get_exercise
 from grader.results import RunResult, TestResult
@@ -100,6 +102,8 @@ def test_the_sweep_finds_lost_claims_and_jobs_the_broker_may_have_lost(database)
     leases.mark_sent(database, [a.job_id, b.job_id, c.job_id])
     assert leases.to_send(database, None) == [] and leases.to_send(database, 60) == []
     assert leases.to_send(database, -1) == [(j.job_id, "neurons", True) for j in (a, b, c)]  # all sent "long ago"
+    assert len(leases.to_send(database, None, sent_before=utcnow() + timedelta(seconds=1))) == 3  # before a death
+    assert leases.to_send(database, None, sent_before=utcnow() - timedelta(seconds=60)) == []
     leases.claim(database, a.job_id, "host-a", 30)
     leases.claim(database, b.job_id, "host-a", -1)  # a claim whose lease already ran out
     lost = leases.expire(database)
@@ -118,6 +122,11 @@ def test_workers_alive_are_those_seen_lately_and_not_stopped(database):
     leases.stopped(database, worker.name)
     assert leases.live_workers(database, 10) == []
     leases.beat(database, worker)
+    assert len(leases.live_workers(database, 10)) == 1
+    assert leases.declare_gone(database, 10) == []  # seen lately
+    assert [name for name, _ in leases.declare_gone(database, -1)] == ["h1:10:ab"]  # silent, never said it stopped
+    assert leases.declare_gone(database, -1) == [] and leases.live_workers(database, 10) == []  # declared once
+    leases.beat(database, worker)  # it was only slow: alive again
     assert len(leases.live_workers(database, 10)) == 1
 
 
@@ -267,7 +276,7 @@ def test_a_worker_killed_outright_loses_nothing_another_grades_its_jobs(cluster,
         assert {row["score"] for row in rows} == {12.0}
         assert max(row["runs"] for row in rows) == 2  # the killed job was started twice, recorded once
         assert all(f":{survivor.pid}:" in row["claimed_by"] or row["runs"] == 1 for row in rows)
-        assert "sent again" in cluster.output()
+        assert "sent again" in cluster.output() and "1 workers stopped answering" in cluster.output()
     finally:
         survivor.stop()
 

@@ -8,10 +8,13 @@ A sweep thread, every SWEEP_S seconds, makes sure no job is forgotten:
   * a running job whose worker stopped renewing its claim (killed, its host gone) goes back to the
     queue and is sent again; after MAX_RUNS lost runs it is recorded as an error instead;
   * a queued job never sent (the broker was down when it came) is sent now;
+  * a worker silent for ALIVE_S seconds that never said it stopped is declared gone, and every queued job
+    sent before it died is sent again: it may have fetched them (Redis would hand them out again only
+    after the visibility timeout);
   * a queued job sent more than `resend_after` seconds ago (plus the wait the queue's backlog explains)
-    while workers are alive is sent again: the broker lost it (a Redis restart without persistence, a
-    worker killed with jobs it had fetched). A job sent twice is graded once: a worker claims it
-    first (db.leases), and its result is recorded once (db.jobs.finish).
+    while workers are alive is sent again: the broker lost it (a Redis restart without persistence).
+A job sent twice is graded once: a worker claims it first (db.leases), and its result is recorded once
+(db.jobs.finish); the other message finds it taken or done.
 
 Workers announce every settled job on a Redis channel; a listener thread wakes the requests waiting for
 it and keeps the per-exercise grading time that admission control estimates with. Waiting requests also
@@ -25,6 +28,7 @@ import asyncio
 import json
 import threading
 import time
+from datetime import timedelta
 
 from grader.service import broker
 from grader.service.jobqueue import DEFAULT_ESTIMATE_S, JobQueue, Load
@@ -103,14 +107,18 @@ class CeleryQueue(JobQueue):
                 message = f"its grading was interrupted {job.runs} times (the grading host stopped while grading it)"
                 stored.finish(self.database, job.job_id, crash_result(job, message))
                 self._settled(job.job_id, job.exercise, 0.0)
+        gone = leases.declare_gone(self.database, broker.ALIVE_S)
+        # a worker that died may have fetched jobs it never started: send again whatever was sent before then
+        sent_before = max(seen for _, seen in gone) + timedelta(seconds=broker.HEARTBEAT_S) if gone else None
         load = self.load(fresh=True)
         unsent_for = self.resend_after + load.backlog_s if load.workers else None
-        due = leases.to_send(self.database, unsent_for)
+        due = leases.to_send(self.database, unsent_for, sent_before=sent_before)
         sent = set(self._send([(job_id, exercise) for job_id, exercise, _ in due]))
         again = sum(job_id in sent for job_id, _, before in due if before)
         taken_back = sum(job.runs < MAX_RUNS for job in lost)
         said = [
-            f"sent again {again} jobs not taken {unsent_for:.0f} s after they were sent" if again else "",
+            f"{len(gone)} workers stopped answering: {', '.join(name for name, _ in gone)}" if gone else "",
+            f"sent again {again} queued jobs the broker may have lost" if again else "",
             f"sent again {taken_back} jobs whose worker stopped renewing its claim" if taken_back else "",
             f"recorded {len(lost) - taken_back} jobs as errors after {MAX_RUNS} lost runs"
             if len(lost) > taken_back
