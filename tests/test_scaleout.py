@@ -66,6 +66,29 @@ def _result(student: str, score: float) -> RunResult:
     return RunResult("neurons", student, score, 12.0, "passed" if score else "failed", tests=tests)
 
 
+def test_celery_stays_out_of_the_cold_path_and_of_a_server_without_queue():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import grader.cli.learner, grader.cli.server, grader.service.submit\n"
+        "import grader.server.run, grader.server.factory, grader.service.jobqueue, grader.service.broker\n"
+        "print(sorted(m for m in ('celery', 'kombu', 'redis', 'billiard') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_serve_with_a_queue_refuses_what_only_grading_hosts_take(cli):
+    refused = cli("serve", "--queue", "redis://127.0.0.1:1/0", "--jobs", "2")
+    assert refused.exit_code == 2 and "grade worker --concurrency" in refused.output
+    refused = cli("serve", "--queue", "redis://127.0.0.1:1/0", "--allow-weak-sandbox")
+    assert refused.exit_code == 2 and "to `grade worker`" in refused.output
+    refused = cli("worker", "--queue", "http://127.0.0.1/0", "--db", "sqlite://")
+    assert refused.exit_code == 2 and "--queue takes the URL of a Redis server" in refused.output
+
+
 def test_a_claim_holds_for_its_lease_and_a_job_has_one_result_however_often_graded(database):
     job = job_service.receive(database, NEURONS, "ann", "source")
     first = leases.claim(database, job.job_id, "host-a", 30)
@@ -260,7 +283,8 @@ def test_submissions_over_http_with_no_worker_one_and_two(cluster, redis, tmp_pa
         queue = _queue(cluster)
         assert queue["workers"] == 2 and sorted(host["processes"] for host in queue["hosts"]) == [1, 1]
     finally:
-        assert second.stop() == 0 and first.stop() == 0  # SIGTERM: a warm stop
+        codes = [second.stop(), first.stop()]
+    assert codes == [0, 0]  # SIGTERM: a warm stop
     assert live_workers(cluster.db_url) == []  # a stopped worker no longer counts
 
 

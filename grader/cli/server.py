@@ -108,6 +108,8 @@ def serve(
             raise Problem(
                 "--jobs is for grading in the server; with --queue, each `grade worker --concurrency N` sets it"
             )
+        if allow_weak_sandbox:
+            raise Problem("with --queue the server grades nothing: give --allow-weak-sandbox to `grade worker` instead")
         need_celery()
     limits = Limits(rate_per_minute=rate, pending_per_learner=pending, max_wait_s=max_wait, queue_limit=queue_limit)
     options = ServeOptions(
