@@ -171,10 +171,10 @@ def grade_job(task, job_id: str) -> str:
 
 
 def _heartbeat_step(info, echo):
-    """A bootstep of the Celery worker: the worker's row, written now and every HEARTBEAT_S seconds by the
-    main process's event loop (no thread: the main process forks grading processes), marked stopped as
-    soon as the worker begins to stop."""
-    from celery import bootsteps
+    """A bootstep of the Celery worker: the worker's row, written once it takes jobs from the broker (its
+    consumer is ready) and then every HEARTBEAT_S seconds by the main process's event loop (no thread: the
+    main process forks grading processes), marked stopped as soon as the worker begins to stop."""
+    from celery import bootsteps, signals
 
     from db import leases
 
@@ -188,8 +188,8 @@ def _heartbeat_step(info, echo):
         requires = ("celery.worker.components:Timer", "celery.worker.components:Pool")
 
         def start(self, worker):
-            beat()
-            self.tref = worker.timer.call_repeatedly(HEARTBEAT_S, beat)
+            signals.worker_ready.connect(lambda **_: beat(), weak=False)
+            self.tref = worker.timer.call_repeatedly(HEARTBEAT_S, beat)  # fires while the event loop runs
 
         def stop(self, worker):
             self.tref.cancel()
