@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh --no-demo --jupyter  # the [jupyter] extra too: the tests run the README's Jupyter workflow
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,server]"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,server,queue]"
 .venv/bin/ruff check --quiet .
 .venv/bin/ruff format --check --quiet .
 .venv/bin/python -m grader.course.check

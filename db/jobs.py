@@ -34,6 +34,7 @@ class Job:
     source: str
     state: str
     runs: int = 0
+    holder: str | None = None  # the worker holding its claim (db.leases); None for the embedded queue
 
     def message(self) -> dict:
         return {"id": self.id, "job_id": self.job_id, "student": self.student, "exercise": self.exercise}
@@ -66,7 +67,7 @@ def create_job(
         return Job(row.id, job_id, student, exercise, source, "queued")
 
 
-def _job_query():
+def job_query():
     return select(
         Submission.id,
         Submission.job_id,
@@ -88,16 +89,22 @@ def claim(db: Database, job_id: str) -> Job | None:
         ).rowcount
         if changed != 1:
             return None
-        row = session.execute(_job_query().where(Submission.job_id == job_id)).one()
+        row = session.execute(job_query().where(Submission.job_id == job_id)).one()
         return Job(*row)
 
 
-def release(db: Database, job_id: str) -> None:
-    """Put a running job back in the queue (the host was overloaded, the server is stopping)."""
+def release(db: Database, job_id: str, *, holder: str | None = None, uncount: bool = False) -> None:
+    """Put a running job back in the queue (the host was overloaded, the server is stopping); only if
+    `holder` still holds it, when given. `uncount`: this run does not count as an attempt (the host's
+    load spoiled it, not the file)."""
+    condition = [Submission.job_id == job_id, Submission.state == "running"]
+    if holder is not None:
+        condition.append(Submission.claimed_by == holder)
+    values = {"state": "queued", "claimed_by": None, "lease_until": None}
+    if uncount:
+        values["runs"] = Submission.runs - 1
     with db.writing() as session:
-        session.execute(
-            update(Submission).where(Submission.job_id == job_id, Submission.state == "running").values(state="queued")
-        )
+        session.execute(update(Submission).where(*condition).values(**values))
 
 
 def finish(db: Database, job_id: str, result) -> int:
@@ -109,7 +116,7 @@ def finish(db: Database, job_id: str, result) -> int:
         changed = session.execute(
             update(Submission)
             .where(Submission.job_id == job_id, Submission.state != "done")
-            .values(state="done", graded_at=utcnow(), **result_columns(result))
+            .values(state="done", graded_at=utcnow(), lease_until=None, **result_columns(result))
         ).rowcount
         submission_id = session.scalar(select(Submission.id).where(Submission.job_id == job_id))
         if submission_id is None:
@@ -132,7 +139,7 @@ def queued(db: Database) -> list[Job]:
     with db.reading() as session:
         return [
             Job(*row)
-            for row in session.execute(_job_query().where(Submission.state == "queued").order_by(Submission.id))
+            for row in session.execute(job_query().where(Submission.state == "queued").order_by(Submission.id))
         ]
 
 

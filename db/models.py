@@ -67,6 +67,11 @@ class Submission(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
     graded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     runs: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
+    # migration 0005, grading hosts (grade worker): the worker holding a running job's claim and until when
+    # (renewed while it grades; a claim past it may be taken over), and when the job last went to the broker
+    claimed_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     tests: Mapped[list[TestRun]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", order_by="TestRun.position"
     )
@@ -133,3 +138,21 @@ class AccessToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     __table_args__ = (Index("ix_access_tokens_student", "student_id"),)
+
+
+class GradingWorker(Base):
+    """A grading host's worker (`grade worker`, migration 0005): it writes its row when it starts and every
+    few seconds while it runs (`seen_at`), so the server knows which workers are alive and how many grading
+    processes they offer, without asking the broker."""
+
+    __tablename__ = "grading_workers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True, nullable=False)
+    host: Mapped[str] = mapped_column(String(200), nullable=False)
+    pid: Mapped[int] = mapped_column(Integer, nullable=False)
+    concurrency: Mapped[int] = mapped_column(Integer, nullable=False)
+    sandbox: Mapped[str] = mapped_column(String(20), nullable=False)  # "bubblewrap" | "landlock"
+    grader_version: Mapped[str] = mapped_column(String(40), nullable=False)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

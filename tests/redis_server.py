@@ -61,8 +61,14 @@ class RedisServer:
                 self.process.wait()
             self.process = None
 
-    def restart(self) -> None:
+    def restart(self, wipe: bool = False) -> None:
+        """Stop and start again on the same port; `wipe`: with nothing of what it held (a Redis without
+        persistence, or whose disk was lost)."""
         self.stop()
+        if wipe:
+            for path in self.folder.iterdir():
+                if path.name != "redis.log":
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
         self.start()
 
     def log(self) -> str:

@@ -24,16 +24,18 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, folder: Path, learners: list[str], *options: str, jobs: int = 2):
+    def __init__(self, folder: Path, learners: list[str], *options: str, jobs: int | None = 2, db_url: str = ""):
+        """`jobs` None: no --jobs (a server grading on `grade worker` hosts, --queue); `db_url`: another
+        gradebook than a SQLite file in `folder` (a PostgreSQL database)."""
         from db.session import open_database
         from grader.service import roster
 
         self.folder = folder
-        self.db_url = f"sqlite:///{folder / 'grades.sqlite3'}"
+        self.db_url = db_url or f"sqlite:///{folder / 'grades.sqlite3'}"
         self.config = folder / "config"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.options = [*options, "--jobs", str(jobs)]
+        self.options = [*options, *(["--jobs", str(jobs)] if jobs is not None else [])]
         database = open_database(self.db_url)
         self.tokens = {entry["student"]: entry["token"] for entry in roster.add(database, learners)} if learners else {}
         database.dispose()

@@ -21,7 +21,7 @@ COMMANDS = {
     "submit": "learner", "status": "learner", "list": "learner", "hint": "learner", "demo": "learner",
     "quiz": "quiz", "notebook": "notebook", "check": "notebook", "course": "course",
     "release": "instructor", "autograde": "instructor", "report": "reports", "export": "reports",
-    "serve": "server", "roster": "server", "login": "server", "logout": "server",
+    "serve": "server", "roster": "server", "login": "server", "logout": "server", "worker": "worker",
 }  # fmt: skip
 
 

@@ -49,7 +49,37 @@ from grader.cli.common import db_option, db_or_fail, json_option
     metavar="PATH",
     help="Where the instructor's token is kept (default: instructor-token in ~/.config/nn-grade).",
 )
-def serve(db_url, host, port, jobs, allow_weak_sandbox, rate, pending, max_wait, queue_limit, token_file):
+@click.option(
+    "--queue",
+    "queue_url",
+    metavar="URL",
+    envvar="GRADE_QUEUE",
+    help="Grade on `grade worker` hosts over this Redis broker (redis://HOST:PORT/N; default: $GRADE_QUEUE) "
+    "instead of in this process. Needs `pip install 'nn-grade[queue]'`.",
+)
+@click.option(
+    "--resend-after",
+    type=click.FloatRange(min=1),
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="With --queue: send a job again when no worker took it this long after it was sent (beyond the "
+    "wait the queue explains); the broker lost it.",
+)
+def serve(
+    db_url,
+    host,
+    port,
+    jobs,
+    allow_weak_sandbox,
+    rate,
+    pending,
+    max_wait,
+    queue_limit,
+    token_file,
+    queue_url,
+    resend_after,
+):
     """Run the course server: learners submit over HTTP, quizzes are answered under their token.
 
     Learners need a token each (`grade roster add NAME`); the instructor's token is made on the first
@@ -57,18 +87,41 @@ def serve(db_url, host, port, jobs, allow_weak_sandbox, rate, pending, max_wait,
     live class report at /dashboard, the API under /api/v1 (see the README). Stop it with Ctrl-C or
     SIGTERM: running jobs finish, queued ones are graded after the next start.
 
+    With --queue, the server grades nothing itself: it sends each submission to the Redis broker, and
+    `grade worker` processes on any number of hosts grade it (README: Deployment).
+
     \b
     Example:
       grade serve --db sqlite:////srv/course/grades.sqlite3 --host 0.0.0.0 --port 8000 --jobs 4
+      grade serve --db postgresql://grader@db/course --queue redis://127.0.0.1:6379/0 --host 0.0.0.0
     """
     import os
 
     from grader.server.admission import Limits
     from grader.server.run import ServeOptions, serve
 
+    if queue_url:
+        from grader.cli.common import Problem
+        from grader.cli.worker import need_celery
+
+        if jobs:
+            raise Problem(
+                "--jobs is for grading in the server; with --queue, each `grade worker --concurrency N` sets it"
+            )
+        if allow_weak_sandbox:
+            raise Problem("with --queue the server grades nothing: give --allow-weak-sandbox to `grade worker` instead")
+        need_celery()
     limits = Limits(rate_per_minute=rate, pending_per_learner=pending, max_wait_s=max_wait, queue_limit=queue_limit)
     options = ServeOptions(
-        db_url, host, port, jobs or os.cpu_count() or 1, allow_weak_sandbox, limits, token_file=token_file
+        db_url,
+        host,
+        port,
+        jobs or os.cpu_count() or 1,
+        allow_weak_sandbox,
+        limits,
+        token_file=token_file,
+        queue_url=queue_url,
+        resend_after=resend_after,
     )
     serve(options, echo=click.echo)
 

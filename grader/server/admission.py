@@ -4,7 +4,8 @@ Two checks before a submission is stored, each answered with a status and a Retr
   429  a learner past their rate (RATE submissions a minute, or PENDING of theirs not graded yet): one
        learner cannot crowd the others out;
   503  the queue is full: the grading already waiting (estimated per exercise from recent runs) would
-       keep a new job waiting longer than MAX_WAIT seconds, or QUEUE_LIMIT jobs wait already.
+       keep a new job waiting longer than MAX_WAIT seconds, or QUEUE_LIMIT jobs wait already; or no
+       grading host is alive (`grade serve --queue` with every `grade worker` down).
 A refused submission is not stored at all: the learner sends it again later, and nothing is lost.
 Time limits count the learner's own time (grader.engine.timing), so a busy host does not cost a
 correct learner points; admission keeps the wait short and the host from being swamped.
@@ -65,7 +66,10 @@ class Admission:
             recent.append(now)
 
     def check_queue(self, load, estimate_s: float) -> None:
-        """Raise Refused (503) if a job with that estimated grading time would wait too long."""
+        """Raise Refused (503) if a job with that estimated grading time would wait too long, or if no grading
+        process is alive to grade it (the grading hosts of `grade serve --queue` are all down)."""
+        if load.workers == 0:
+            raise Refused(503, "no grading host is running at the moment; nothing was recorded, send it again soon", 30)
         waited = load.backlog_s + estimate_s / max(1, load.workers)
         if load.queued >= self.limits.queue_limit or waited > self.limits.max_wait_s:
             retry = max(5.0, load.backlog_s - self.limits.max_wait_s / 2)

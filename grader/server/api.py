@@ -10,7 +10,7 @@
   GET  /api/v1/quizzes[/{quiz}]            the quizzes and the learner's scores; one quiz's questions (never a key)
   GET  /api/v1/status                      the learner's progress, as `grade status --json`
   GET  /api/v1/report                      instructor: the class report, as `grade report --json`
-  GET  /api/v1/queue                       instructor: jobs queued and running, the estimated wait
+  GET  /api/v1/queue                       instructor: jobs queued and running, the estimated wait, the grading hosts
 A learner's token only ever reads and writes that learner's own work: another's submission is 403.
 """
 
@@ -183,10 +183,12 @@ def report(request: Request):
 @router.get("/queue")
 def queue(request: Request):
     require(request, "instructor")
-    load = _course(request).queue.load()
+    queue = _course(request).queue
+    load = queue.load()
     return {
         "queued": load.queued,
         "running": load.running,
         "workers": load.workers,
         "backlog_s": round(load.backlog_s, 2),
+        "hosts": queue.hosts(),
     }

@@ -221,11 +221,12 @@ def dashboard(request: Request):
     from grader.reports.html import class_page
 
     page = class_page(class_report(course.database, details=True))
-    load = course.queue.load()
+    load, hosts = course.queue.load(), course.queue.hosts()
     page = page.replace("<head>", f'<head><meta http-equiv="refresh" content="{DASHBOARD_REFRESH_S}">', 1)
+    on_hosts = f" on {len(hosts)} grading hosts" if hosts else ""
     banner = (
         f'<p class="meta" id="live">Live: this page refreshes every {DASHBOARD_REFRESH_S} s. Queue: '
-        f"{load.queued} waiting, {load.running} being graded by {load.workers} processes.</p>"
+        f"{load.queued} waiting, {load.running} being graded by {load.workers} processes{on_hosts}.</p>"
     )
     page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1)
     course.cache["dashboard"] = (time.monotonic(), page)

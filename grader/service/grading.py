@@ -31,8 +31,6 @@ def _serve(connection, overrides: dict) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     from grader.engine import pool
-    from grader.engine.failures import HostOverloaded
-    from grader.service.submit import grade
 
     if overrides.get("warm", True):
         pool.enable()
@@ -44,15 +42,24 @@ def _serve(connection, overrides: dict) -> None:
         job = json.loads(request)
         if job is None:
             return
-        try:
-            exercise = limited(get_exercise(job["exercise"]), overrides.get("time_limit"))
-            result = grade(exercise, job["source"], job["student"], require_full=overrides.get("require_full", True))
-            reply = {"ok": True, "result": result.to_dict()}
-        except HostOverloaded as overloaded:
-            reply = {"ok": False, "pending": True, "error": str(overloaded)}
-        except Exception as error:  # noqa: BLE001 - reported for this submission; the others go on
-            reply = {"ok": False, "error": f"the grader failed on this file ({type(error).__name__}: {error})"}
-        connection.send_bytes(json.dumps(reply).encode())
+        connection.send_bytes(json.dumps(reply_for(job, overrides)).encode())
+
+
+def reply_for(job: dict, overrides: dict) -> dict:
+    """Grade one job ({"exercise", "student", "source"}) in this process, like `grade submit`; the reply as
+    plain data: {"ok": True, "result": ...}, or {"ok": False, "error": ..., "pending": True if the host's
+    load spoiled the run}. A grading process of a GradingPool and a `grade worker`'s both call it."""
+    from grader.engine.failures import HostOverloaded
+    from grader.service.submit import grade
+
+    try:
+        exercise = limited(get_exercise(job["exercise"]), overrides.get("time_limit"))
+        result = grade(exercise, job["source"], job["student"], require_full=overrides.get("require_full", True))
+        return {"ok": True, "result": result.to_dict()}
+    except HostOverloaded as overloaded:
+        return {"ok": False, "pending": True, "error": str(overloaded)}
+    except Exception as error:  # noqa: BLE001 - reported for this submission; the others go on
+        return {"ok": False, "error": f"the grader failed on this file ({type(error).__name__}: {error})"}
 
 
 def limited(exercise: Exercise, time_limit: float | None) -> Exercise:
@@ -72,6 +79,15 @@ class Outcome:
     kind: str
     result: RunResult | None = None
     message: str = ""
+
+
+def outcome_of(tag, reply: dict) -> Outcome:
+    """The Outcome of a job from its reply (`reply_for`)."""
+    if reply.get("ok"):
+        return Outcome(tag, "graded", RunResult.from_dict(reply["result"]))
+    if reply.get("pending"):  # the host, not the file: grade it again
+        return Outcome(tag, "pending", message=reply["error"])
+    return Outcome(tag, "failed", message=reply.get("error", "the grader failed on this file"))
 
 
 class _Slot:
@@ -201,11 +217,7 @@ class GradingPool:
     @staticmethod
     def _outcome(slot: _Slot, reply: dict) -> Outcome:
         tag, slot.tag, slot.busy = slot.tag, None, False
-        if reply.get("ok"):
-            return Outcome(tag, "graded", RunResult.from_dict(reply["result"]))
-        if reply.get("pending"):  # the host, not the file: grade it again
-            return Outcome(tag, "pending", message=reply["error"])
-        return Outcome(tag, "failed", message=reply.get("error", "the grader failed on this file"))
+        return outcome_of(tag, reply)
 
     def close(self, wait_s: float = 0.0) -> tuple[list[Outcome], list]:
         """End every process, after up to `wait_s` seconds for the running jobs to finish; return the

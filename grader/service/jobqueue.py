@@ -2,8 +2,9 @@
 
 The database is the source of truth: a job's row exists (state "queued") before `put` is called, and a
 queue only carries job ids. So a queue may lose its messages (a stop, a crash) without losing work: on
-start the server puts back every job that is not done (`start(pending)`). Another backend (a broker and
-workers on other hosts) implements the same five methods; nothing else in the server changes.
+start the server puts back every job that is not done (`start(pending)`). Another backend implements the
+same methods and nothing else in the server changes: grader.service.celeryqueue sends the jobs to a Redis
+broker, for `grade worker` processes on other hosts.
 
 `EmbeddedQueue` (the default): an in-process queue feeding a job runner process
 (grader.service.jobrunner) that grades in N grading processes with the warm pool. A reader thread
@@ -58,6 +59,14 @@ class JobQueue(ABC):
     @abstractmethod
     def stop(self, grace_s: float) -> None:
         """Stop: running jobs get `grace_s` seconds to finish; the others stay queued in the database."""
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Whether the queue is ready to grade (waiting up to `timeout` s for it)."""
+        return True
+
+    def hosts(self) -> list[dict]:
+        """The grading hosts behind the queue, for the instructor ([] when the server grades itself)."""
+        return []
 
 
 class EmbeddedQueue(JobQueue):

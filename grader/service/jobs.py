@@ -66,7 +66,8 @@ def settle(database, job, outcome) -> str:
         jobs.finish(database, job.job_id, outcome.result)
         return "done"
     if outcome.kind == "pending" or (outcome.kind == "crashed" and job.runs < MAX_RUNS):
-        jobs.release(database, job.job_id)
+        # a run the host's load spoiled is not an attempt of the file's: it does not count towards MAX_RUNS
+        jobs.release(database, job.job_id, holder=job.holder, uncount=outcome.kind == "pending")
         return "queued"
     jobs.finish(database, job.job_id, crash_result(job, outcome.message))
     return "done"
