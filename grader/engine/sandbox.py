@@ -3,11 +3,10 @@
 `Sandbox` starts `worker.py` isolated (bubblewrap, a warm pool's zygote, or Landlock where bwrap is
 missing), sends it the submission and requests, and reads plain-data replies. Every read and write
 has a deadline and every reply a size limit, so no submission can block or bloat the judge.
-Time limits count the learner's own time (`grader.engine.timing`), starting when the worker is
-ready: a slow host never costs a correct learner points; when the host is the cause the run says
-so (`HostOverloaded`) instead of recording a zero. A call that overruns ends the worker and all it
-started; the next call starts a fresh one (a function that ran out of time once is not called
-again). Nothing here imports the submission.
+Time limits count the learner's own time (`grader.engine.timing`) once a request is sent: a slow
+host never costs a correct learner points; when the host is the cause the run says so
+(`HostOverloaded`) instead of recording a zero. A call that overruns ends the worker and all it
+started; the next call starts a fresh one (a function that timed out is not called again).
 """
 
 from __future__ import annotations
@@ -255,9 +254,10 @@ class Sandbox:
         self.next_id += 1
         message["id"] = self.next_id
         limit = min(self.call_limit if timeout is None else timeout, self.run_limit - self.used)
-        watch = Stopwatch(self.launched.pid, self.launched.cgroup)
-        try:
-            self._write(message, time.monotonic() + max(limit, 0.1) * OVERLOAD_FACTOR + 5)
+        started = time.monotonic()
+        try:  # the stopwatch starts once the request is written: the worker is awake, the call is on
+            self._write(message, started + max(limit, 0.1) * OVERLOAD_FACTOR + 5)
+            watch = Stopwatch(self.launched.pid, self.launched.cgroup)
             reply = self._read(watch, limit)
         except (LearnerTimeout, wire.WireTimeout):
             self._stop()
@@ -276,7 +276,7 @@ class Sandbox:
                 "exercise asks for"
             ) from None
         except (EOFError, BrokenPipeError, wire.WireError, OSError):
-            self.used += watch.wall()
+            self.used += time.monotonic() - started
             note = self._limit_note()
             raise WorkerCrashed(
                 f"{describe} ended the worker process: {note}"

@@ -5,8 +5,9 @@ A call's limit is therefore measured in *charged* time: the CPU time the run use
 process tree, from its cgroup, or the worker's threads), plus the time the worker spent sleeping
 (it chose to wait: `time.sleep`, a blocking read, waiting for a child), never more than the
 wall-clock time. Time spent ready to run but waiting for a CPU is never charged. Sleeping is
-sampled from the worker's state each time the judge looks (every quarter second or sooner), which
-the kernel's own run-delay counters cannot replace: they are only brought up to date when a waiting
+sampled from the worker's state each time the judge looks (every quarter second or sooner; an
+interval counts when the worker slept at both its ends), which the kernel's own run-delay counters
+cannot replace: they are only brought up to date when a waiting
 process finally gets a CPU. Where /proc gives nothing, charged time is wall-clock time.
 """
 
@@ -68,10 +69,10 @@ class Stopwatch:
         return time.monotonic() - self.started
 
     def charged(self) -> float:
-        now = time.monotonic()
-        if self._state in SLEEPING:
+        now, current = time.monotonic(), state(self.pid)
+        if self._state in SLEEPING and current in SLEEPING:  # asleep at both ends of the interval
             self._slept += now - self._seen
-        self._seen, self._state = now, state(self.pid)
+        self._seen, self._state = now, current
         wall = now - self.started
         cpu = self._cpu_now()
         if cpu is None or self._cpu is None or self._state is None:
