@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
 from db.models import QuizAnswer, Student, Submission, TestRun, utcnow
+from db.plain import per_test_columns, result_columns, source_hash
 from db.selection import counted
 from db.session import Database
-
-
-def source_hash(source: str) -> str:
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
 def learner_id(session, name: str) -> int:
@@ -34,51 +29,9 @@ def learner_id(session, name: str) -> int:
         return session.scalar(select(Student.id).where(Student.name == name))
 
 
-def _diagnosis(test) -> tuple[str | None, str | None]:
-    """The judge's diagnosis of a test result (None, or {"id": ..., "text": ...}) as two columns."""
-    diagnosis = getattr(test, "diagnosis", None)
-    if not diagnosis:
-        return None, None
-    if isinstance(diagnosis, dict):
-        ident, text = diagnosis.get("id"), diagnosis.get("text")
-    else:
-        ident, text = getattr(diagnosis, "id", None), getattr(diagnosis, "text", None)
-    return (str(ident)[:100] if ident else None), (str(text) if text else None)
-
-
 def test_rows(result) -> list[TestRun]:
     """The rows of a graded run's tests (a grader.results.RunResult's), in order."""
-    return [
-        TestRun(
-            position=i,
-            name=t.name,
-            function=t.function,
-            passed=t.passed,
-            status=t.status,
-            points=t.points,
-            max_points=t.max_points,
-            message=t.message,
-            diagnosis_id=_diagnosis(t)[0],
-            diagnosis_text=_diagnosis(t)[1],
-        )
-        for i, t in enumerate(result.tests)
-    ]
-
-
-def result_columns(result) -> dict:
-    """The columns of a submission that a graded run fills in."""
-    return {
-        "score": result.score,
-        "max_score": result.max_score,
-        "status": result.status,
-        "message": result.message,
-        "duration": result.duration,
-        "grader_version": result.grader_version,
-        "schema_version": result.schema_version,
-        "official": result.official,
-        "output": result.output,
-        "sandbox": json.dumps(result.sandbox),
-    }
+    return [TestRun(**values) for values in per_test_columns(result)]
 
 
 def record_submission(db: Database, result, source: str, origin: str = "submit") -> int:

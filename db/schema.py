@@ -15,9 +15,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from db.errors import MissingDatabase
-from db.urls import DB_DIR
+from db.plain import DB_DIR, HEAD_REVISION
 
-HEAD_REVISION = "0005"  # the newest file in db/migrations/versions; a test keeps them in step
 MIGRATION_LOCK_KEY = 0x6E6E_6772_6164  # any fixed 64-bit number; "nngrad" in ASCII
 MIGRATIONS = DB_DIR / "migrations"
 

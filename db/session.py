@@ -24,6 +24,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from db.errors import DatabaseError, MissingDatabase
+from db.plain import BUSY_TIMEOUT_S
 from db.schema import HEAD_REVISION, MIGRATIONS, current_revision, ensure_schema
 from db.urls import DEFAULT_URL, database_url, is_default, masked, parse, scrubbed, sqlite_path
 
@@ -39,7 +40,6 @@ __all__ = [
     "open_database",
 ]
 
-BUSY_TIMEOUT_S = 120
 CONNECT_TIMEOUT_S = 10
 
 

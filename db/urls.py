@@ -7,7 +7,6 @@ driver says (some echo the connection string back).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,26 +14,14 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from db.errors import DatabaseError
-from grader.course.catalog import COURSE_ROOT
-from grader.course.places import default_database_path
+from db.plain import DB_DIR, DEFAULT_URL, database_url, is_default
 
-DB_DIR = Path(__file__).resolve().parent
-# db/grades.sqlite3 in a writable course checkout, else the user's data folder (never site-packages)
-DEFAULT_URL = f"sqlite:///{default_database_path(COURSE_ROOT)}"
+__all__ = ["DB_DIR", "DEFAULT_URL", "database_url", "is_default", "masked", "parse", "scrubbed", "sqlite_path"]
+
 POSTGRES_DRIVER = "postgresql+psycopg"  # psycopg 3: `pip install 'nn-grade[postgres]'`
 
 # user:password@ in anything that looks like a URL, for text that could not be parsed as one
 _CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^:/@\s]*):(?P<secret>[^@\s]*)@")
-
-
-def database_url(url: str | None = None) -> str:
-    """The URL given, else $GRADE_DB, else the course's SQLite file."""
-    return url or os.environ.get("GRADE_DB") or DEFAULT_URL
-
-
-def is_default(url: str | None) -> bool:
-    """True when neither --db nor $GRADE_DB chose the database."""
-    return not url and not os.environ.get("GRADE_DB")
 
 
 def masked(url: str | URL) -> str:

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from db import recording, urls
+from db import plain, recording, urls
 from db.session import MissingDatabase, open_database
 from grader.course.catalog import COURSE_ROOT
 from grader.results import RunResult, TestResult
@@ -44,7 +44,7 @@ def test_a_database_without_a_gradebook_is_refused_by_read_commands(cli, tmp_pat
 
 def test_the_default_database_not_made_yet_reads_as_empty_and_stays_unmade(cli, tmp_path, monkeypatch):
     default = tmp_path / "grades.sqlite3"
-    monkeypatch.setattr(urls, "DEFAULT_URL", f"sqlite:///{default}")
+    monkeypatch.setattr(plain, "DEFAULT_URL", f"sqlite:///{default}")
     monkeypatch.delenv("GRADE_DB", raising=False)
     result = cli("status", "--student", "newcomer", with_db=False)
     assert result.exit_code == 0 and "grade submit neurons" in result.output, result.output

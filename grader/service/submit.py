@@ -52,17 +52,32 @@ def practice(exercise: Exercise, source: str, student: str) -> RunResult:
 
 
 def record(database, result: RunResult, source: str, origin: str = "submit") -> RunResult:
+    from db.lean import LeanGradebook
+
+    if isinstance(database, LeanGradebook):
+        result.submission_id = database.record_submission(result, source, origin=origin)
+        return result
     from db import recording
 
     result.submission_id = recording.record_submission(database, result, source, origin=origin)
     return result
 
 
+def open_for_recording(url: str | None):
+    """Where one graded run will be recorded: an existing SQLite gradebook at the newest schema opens with
+    the standard library (db.lean: no SQLAlchemy import, the cold path's largest cost), anything else
+    through db.session."""
+    from db.lean import open_gradebook
+
+    return open_gradebook(url) or open_db(url)
+
+
 class Recorder:
     """Opens the database in a forked child while this process grades, then records the result there.
 
-    Importing SQLAlchemy and opening the database cost about 0.2 s; done in a child they overlap
-    with grading (the machine has a core to spare while the worker boots). Only JSON crosses the
+    Where db.lean cannot record (a new file, an older schema, PostgreSQL), importing SQLAlchemy and
+    opening the database cost about 0.2 s; done in a child they overlap with grading (the machine has a
+    core to spare while the worker boots). Only JSON crosses the
     pipes. Where fork is unavailable, everything happens in this process instead.
     """
 
@@ -71,7 +86,7 @@ class Recorder:
         self._database = None
         self._pid = None
         if not hasattr(os, "fork"):
-            self._database = open_db(url)
+            self._database = open_for_recording(url)
             return
         to_parent_r, to_parent_w = os.pipe()
         to_child_r, to_child_w = os.pipe()
@@ -133,7 +148,7 @@ def _recorder_child(url, from_parent_fd: int, to_parent_fd: int):
     try:
         with os.fdopen(to_parent_fd, "w") as to_parent, os.fdopen(from_parent_fd, "r") as from_parent:
             try:
-                database = open_db(url)
+                database = open_for_recording(url)
             except UsageProblem as problem:
                 to_parent.write(json.dumps({"ok": False, "error": str(problem)}) + "\n")
                 return
