@@ -67,7 +67,7 @@ def postgres():
         missing = "psycopg (pip install 'nn-grade[postgres]')"
     if missing:
         if os.environ.get("CI"):
-            pytest.fail(f"{missing} is not installed; .ci/run installs it")
+            pytest.fail(f"{missing} is not installed; ./run-tests.sh installs it (as root, with apt)")
         pytest.skip(f"{missing} is not installed")
     server = PostgresServer(bindir).start()
     yield server

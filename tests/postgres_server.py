@@ -3,7 +3,7 @@
 PostgreSQL refuses to run as root, so when the tests run as root (CI, containers) the server runs as
 the unprivileged user `nobody` (via runuser); otherwise as the current user. It listens on 127.0.0.1
 on a free port, with a password (scram-sha-256) so that masking a password is tested for real, and
-is stopped and removed when the test session ends. `.ci/run` installs the `postgresql` package when
+is stopped and removed when the test session ends. `run-tests.sh` installs the `postgresql` package when
 it is missing; elsewhere the tests that need it are skipped with the reason.
 """
 

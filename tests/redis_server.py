@@ -2,7 +2,7 @@
 
 It listens on 127.0.0.1 on a free port, keeps an append-only file in its folder (so a restart keeps
 what was queued, as a production Redis with persistence does), and can be stopped and started again
-on the same port to test a broker restart. `.ci/run` installs the `redis-server` package when it is
+on the same port to test a broker restart. `run-tests.sh` installs the `redis-server` package when it is
 missing; elsewhere the tests that need it are skipped with the reason.
 """
 

@@ -45,7 +45,7 @@ def redis():
     if server is None:
         reason = ", ".join(missing) or "redis-server"
         if os.environ.get("CI"):
-            pytest.fail(f"{reason} is not installed; run-tests.sh and .ci/run install it")
+            pytest.fail(f"{reason} is not installed; ./run-tests.sh installs it (as root, with apt)")
         pytest.skip(f"{reason} is not installed")
     yield server
     server.remove()

@@ -31,7 +31,7 @@ HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 def browser():
     if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
         if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it")
+            pytest.fail("chromium is not installed; ./run-tests.sh installs it (as root, with apt)")
         pytest.skip("chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
