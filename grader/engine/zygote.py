@@ -51,6 +51,27 @@ def _mount_tmpfs(target: str, options: str) -> None:
     _check(_libc.mount(b"tmpfs", target.encode(), b"tmpfs", 0, options.encode()), f"mount {target}")
 
 
+MS_RDONLY, MS_REMOUNT, MS_BIND = 1, 32, 4096
+_KEPT_FLAGS = {"nosuid": 2, "nodev": 4, "noexec": 8, "noatime": 1024, "nodiratime": 2048, "relatime": 1 << 21}
+
+
+def _everything_read_only() -> None:
+    """Make every mount this run inherited from the zygote read-only (in the run's own mount namespace).
+
+    The zygote's root, /sandbox, /dev and its hidden-folder tmpfs are one filesystem shared by all its
+    runs: a file one run wrote there (a module planted in /sandbox/site, on every run's sys.path) would
+    be there for the next learner. The flags the kernel locked (nosuid, nodev, ...) must be kept.
+    """
+    with open("/proc/self/mountinfo") as handle:
+        mounts = [line.split() for line in handle]
+    for fields in mounts:
+        target, options = fields[4].replace("\\040", " "), fields[5].split(",")
+        if "ro" in options:
+            continue
+        flags = MS_REMOUNT | MS_BIND | MS_RDONLY | sum(_KEPT_FLAGS.get(option, 0) for option in options)
+        _check(_libc.mount(None, target.encode(), None, flags, None), f"remount {target} read-only")
+
+
 def _drop_everything(program: bytes) -> None:
     """No capability of any kind, no way to gain one, and the strict system-call filter."""
     for cap in range(LAST_CAP + 1):
@@ -82,6 +103,7 @@ def _run_job(fds: list[int], job: dict, program: bytes, control: socket.socket) 
             os.waitpid(run, 0)
             code = 0
             return
+        _everything_read_only()
         _mount_tmpfs("/work", f"size={job['disk_mb'] * 2**20},mode=1777")
         _mount_tmpfs("/dev/shm", "size=1048576,mode=1777")
         _mount_tmpfs("/proc", "size=4096,mode=555")  # another run's processes are never in sight
