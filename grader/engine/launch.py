@@ -177,8 +177,12 @@ def bwrap_command(packages, disk_mb: int, fds: dict[str, int], torch: bool, zygo
         args += ["--ro-bind", str(ENGINE / name), f"/sandbox/engine/{name}"]
     if torch:  # torch sizes its thread pool from these
         args += ["--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(disk_mb * 2**20)]
-    args += ["--tmpfs", WORKDIR, "--chdir", WORKDIR, "--json-status-fd", str(fds["status"])]
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(2**20), "--tmpfs", "/dev/shm"]
+    args += ["--perms", "1777", "--size", str(disk_mb * 2**20), "--tmpfs", WORKDIR]
+    # the scratch folder is the only place to write: the root, /dev and the hiding tmpfs had no size limit
+    for path in ("/", "/dev", *hidden):
+        args += ["--remount-ro", path]
+    args += ["--chdir", WORKDIR, "--json-status-fd", str(fds["status"])]
     if "seccomp" in fds:
         args += ["--seccomp", str(fds["seccomp"])]
     if "block" in fds:
