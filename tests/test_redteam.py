@@ -194,6 +194,42 @@ def leaky_relu_grad(x, alpha=0.01):
         assert "not one the grader sends" in messages(forged, function), messages(forged, function)
 
 
+def test_forged_array_blobs_arrive_as_unsupported_or_end_the_worker():
+    """A .npy header claiming 8 TiB raised MemoryError in the judge (not a wire error: the same message was
+    parsed again for every later check); .npz, text and structured blobs are not plain numbers."""
+    result = run(
+        CHANNEL
+        + """
+import io
+from numpy.lib import format
+def _blob(raw):
+    header = json.dumps({"__dict__": {"id": _find("request")["id"], "ok": True, "value": {"__ndarray__": 0}}})
+    os.write(_find("reply_fd"), struct.pack("<I", len(header)) + header.encode() + struct.pack("<Q", len(raw)) + raw)
+    os._exit(0)
+def _saved(save, value):
+    buffer = io.BytesIO()
+    save(buffer, value)
+    return buffer.getvalue()
+def relu(x):
+    buffer = io.BytesIO()
+    format.write_array_header_1_0(buffer, {"descr": "<f8", "fortran_order": False, "shape": (2**40,)})
+    _blob(buffer.getvalue() + bytes(8))
+def relu_grad(x):
+    _blob(_saved(np.savez, np.zeros(3)))
+def leaky_relu(x, alpha=0.01):
+    _blob(_saved(np.save, np.array(["a", "b"])))
+def leaky_relu_grad(x, alpha=0.01):
+    _blob(_saved(np.save, np.zeros(3, dtype=[("a", "f8")])))
+"""
+    )
+    assert result.score == 0
+    assert "relu(x) with x of shape (3, 5) ended the worker process" in messages(result, "relu")
+    assert "returned a NpzFile" in messages(result, "relu_grad"), messages(result, "relu_grad")
+    assert "returned a ndarray of dtype <U1" in messages(result, "leaky_relu")
+    assert "returned a ndarray of dtype [('a', '<f8')]" in messages(result, "leaky_relu_grad")
+    assert "could not check the result" not in messages(result)
+
+
 def test_a_reply_of_millions_of_small_python_objects_is_refused_before_parsing():
     """60 MB of "[]," (under the 64 MB reply limit) parsed into 20 million lists grew the judge by 2.8 GB
     and took it 20 s; the JSON part of a reply is limited to 1 MB."""

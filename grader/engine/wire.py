@@ -224,11 +224,20 @@ class Reader:
             if spans:
                 import numpy as np
             blobs = [np.load(io.BytesIO(bytes(self.buffer[a:b])), allow_pickle=False) for a, b in spans]
+            blobs = [_plain_array(blob) for blob in blobs]  # a forged blob may be .npz, or of any dtype
             message = decode(header, blobs)
-        except (ValueError, OSError, EOFError, IndexError, KeyError, TypeError, RecursionError) as error:
+        except (ValueError, OSError, EOFError, IndexError, KeyError, TypeError, RecursionError, MemoryError) as error:
+            # MemoryError: a forged .npy header claiming an array of terabytes
             raise WireError(f"the message could not be decoded ({type(error).__name__})") from None
         del self.buffer[:end]
         return message
+
+
+def _plain_array(blob):
+    kind = getattr(getattr(blob, "dtype", None), "kind", None)
+    if type(blob) is sys.modules["numpy"].ndarray and kind in ARRAY_KINDS:
+        return blob
+    return Unsupported(f"ndarray of dtype {blob.dtype}" if kind else type(blob).__name__)
 
 
 def _count_arrays(data) -> int:
