@@ -401,3 +401,36 @@ def test_no_random_state_of_one_run_reaches_the_next():
         draws.append(next(line for line in result.output.splitlines() if line.startswith("draw")))
     seeded = np.random.RandomState(1234).random_sample()
     assert str(seeded) not in draws[1] and draws[0] != draws[1], draws
+
+
+def test_odd_values_in_neurons_and_autograd_are_named_not_crashed_on():
+    neurons = run(
+        """
+        def neuron(x, w, b, activation="sigmoid"):
+            return float("nan")
+        def count_parameters(layer_sizes):
+            return 10**400
+        """,
+        slug="neurons",
+    )
+    assert "returned an integer too large to be a float" in messages(neurons, "count_parameters")
+    assert "could not check the result" not in messages(neurons)
+    autograd = run(
+        """
+        class Value:
+            def __init__(self, data, _children=(), _op=""):
+                self.data, self.grad = 10**4000, [1, 2]
+            def __add__(self, other):
+                return self
+            __radd__ = __mul__ = __rmul__ = __sub__ = __rsub__ = __truediv__ = __rtruediv__ = __pow__ = __add__
+            def __neg__(self):
+                return self
+            def relu(self):
+                return self
+            tanh = exp = log = relu
+            def backward(self):
+                pass
+        """,
+        slug="autograd",
+    )
+    assert autograd.score == 0 and autograd.tests, autograd.message
