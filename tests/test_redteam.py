@@ -434,3 +434,15 @@ def test_odd_values_in_neurons_and_autograd_are_named_not_crashed_on():
         slug="autograd",
     )
     assert autograd.score == 0 and autograd.tests, autograd.message
+
+
+def test_the_scratch_folder_is_hidden_from_the_output_as_whole_path_parts_only():
+    """The run's folder (/work) is taken out of what the learner printed, but only as a whole path part:
+    /sandbox/engine/worker.py printed as /sandbox/engine.er.py."""
+    result = run("""
+        import os, sys
+        print(os.getcwd(), os.path.join(os.getcwd(), "notes.txt"), "/sandbox/engine/worker.py", "/workers")
+        def relu(x):
+            return np.maximum(x, 0)
+    """)
+    assert ". notes.txt /sandbox/engine/worker.py /workers" in result.output, result.output
