@@ -368,7 +368,8 @@ def test_no_network_to_the_host_and_the_kernels_risky_parts_refused():
             for name, number, args in [("io_uring_setup", 425, (8, ctypes.create_string_buffer(120))),
                                        ("bpf", 321, (0, 0, 0)), ("keyctl", 250, (0, 0, 0)),
                                        ("userfaultfd", 323, (0,)), ("perf_event_open", 298, (0, 0, -1, -1, 0)),
-                                       ("setns", 308, (0, 0)), ("sync", 162, ()), ("vfork", 58, ())]:
+                                       ("setns", 308, (0, 0)), ("sync", 162, ()), ("vfork", 58, ()),
+                                       ("syncfs", 306, (os.open("/usr", os.O_RDONLY),))]:
                 attempt(name, lambda: libc.syscall(number, *args))
             if os.fork() == 0:
                 os._exit(0)
@@ -383,7 +384,7 @@ def test_no_network_to_the_host_and_the_kernels_risky_parts_refused():
         tcp.close()
         udp.close()
     assert got is None
-    assert "ALLOWED" not in result.output and result.output.count("refused") == 11, result.output
+    assert "ALLOWED" not in result.output and result.output.count("refused") == 12, result.output
 
 
 def test_no_random_state_of_one_run_reaches_the_next():

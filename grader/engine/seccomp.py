@@ -26,7 +26,7 @@ REFUSED = (
     "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
     "open_by_handle_at", "name_to_handle_at", "lookup_dcookie", "syslog", "acct", "quotactl",
     "swapon", "swapoff", "reboot", "vhangup", "iopl", "ioperm", "modify_ldt", "uselib",
-    "sync",  # writes back every filesystem of the host: its disks, and an uninterruptible, uncharged wait
+    "sync", "syncfs",  # write back the host's filesystems (/usr is one): its disks, an uninterruptible wait
     # the host's clock and name
     "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname", "setdomainname",
     # System V IPC
