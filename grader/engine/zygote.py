@@ -15,6 +15,7 @@ Imported inside the sandbox: it must not import the project.
 import ctypes
 import json
 import os
+import re
 import socket
 import sys
 
@@ -58,14 +59,16 @@ _KEPT_FLAGS = {"nosuid": 2, "nodev": 4, "noexec": 8, "noatime": 1024, "nodiratim
 def _everything_read_only() -> None:
     """Make every mount this run inherited from the zygote read-only (in the run's own mount namespace).
 
-    The zygote's root, /sandbox, /dev and its hidden-folder tmpfs are one filesystem shared by all its
-    runs: a file one run wrote there (a module planted in /sandbox/site, on every run's sys.path) would
-    be there for the next learner. The flags the kernel locked (nosuid, nodev, ...) must be kept.
+    The zygote's mounts (its root with /sandbox, /dev, the tmpfs hiding site-packages) are shared by all
+    its runs: a file one run wrote there (a module planted in /sandbox/site, on every run's sys.path) ran
+    in the next learner's worker. bubblewrap now mounts them read-only (`launch.bwrap_command`); this
+    holds even for a mount added there later. The flags the kernel locked (nosuid, nodev...) are kept.
     """
     with open("/proc/self/mountinfo") as handle:
         mounts = [line.split() for line in handle]
     for fields in mounts:
-        target, options = fields[4].replace("\\040", " "), fields[5].split(",")
+        target = re.sub(r"\\([0-7]{3})", lambda code: chr(int(code.group(1), 8)), fields[4])  # "\040" is " "
+        options = fields[5].split(",")
         if "ro" in options:
             continue
         flags = MS_REMOUNT | MS_BIND | MS_RDONLY | sum(_KEPT_FLAGS.get(option, 0) for option in options)
