@@ -157,11 +157,12 @@ def test_a_main_thread_that_ends_itself_is_charged_for_the_waiting():
     assert time.monotonic() - started < 15
 
 
-def test_forged_messages_on_the_judges_channel_reach_no_result():
-    """A ready message forged at import: text is cut to printable characters (no escape sequence reaches a
-    terminal) and fields of the wrong type refuse the run; forged replies with fields of the wrong type are
+def test_forged_messages_on_the_judges_channel_reach_no_result(monkeypatch):
+    """A ready message forged at import: under bubblewrap the judge states the run's filesystem itself;
+    under Landlock the worker's account is kept as printable text only (no escape sequence reaches a
+    terminal); fields of the wrong type refuse the run; forged replies with fields of the wrong type are
     named as such, never a traceback."""
-    escape = run(
+    forge = (
         CHANNEL
         + r"""
 _send({"ok": True, "error": None, "functions": ["relu"], "network": "none",
@@ -169,7 +170,12 @@ _send({"ok": True, "error": None, "functions": ["relu"], "network": "none",
 os._exit(0)
 """
     )
-    assert "\x1b" not in escape.sandbox["filesystem"] and "forged" in escape.sandbox["filesystem"]
+    filesystem = run(forge).sandbox["filesystem"]
+    assert "its own filesystem" in filesystem and "forged" not in filesystem, filesystem
+    with monkeypatch.context() as patched:
+        patched.setenv("GRADE_SANDBOX", "landlock")
+        filesystem = run(forge).sandbox["filesystem"]
+    assert "\x1b" not in filesystem and filesystem.endswith("[2J forged"), filesystem
     typed = run(CHANNEL + '_send({"ok": True, "error": None, "functions": ["relu", 5], "sandbox": {"a": 1}})\n')
     assert typed.status == "error" and "wrote on the grader's channel" in typed.message, typed.message
     forged = run(

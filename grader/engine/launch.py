@@ -298,3 +298,20 @@ def describe(limits: dict, cgroup: RunCgroup | None) -> str:
         f"whole run ({kind}): {limits['memory_mb']} MB of memory, {limits['max_processes']} processes, "
         f"{limits['disk_mb']} MB of scratch space"
     )
+
+
+def reported(isolation: str, ready: dict | None) -> dict[str, str]:
+    """The run's filesystem and network, for its result. The worker's own account is the learner's code
+    to forge (it can write on the channel): for bubblewrap the judge says it itself; Landlock's account
+    (what this kernel enforced) only the worker knows, so it is kept, as printable text, cut short."""
+    if ready is None:
+        return {"filesystem": "not started", "network": ""}
+    if isolation.startswith("bubblewrap"):
+        filesystem = f"{isolation}: its own filesystem (the Python installation read-only, a private scratch folder)"
+        return {"filesystem": filesystem, "network": "no network (private namespace)"}
+    said = {key: ready.get(key) if isinstance(ready.get(key), str) else "" for key in ("sandbox", "network")}
+    return {"filesystem": _printable(said["sandbox"]), "network": _printable(said["network"])}
+
+
+def _printable(text: str) -> str:
+    return "".join(filter(str.isprintable, text))[:300]

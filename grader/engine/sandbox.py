@@ -216,11 +216,9 @@ class Sandbox:
 
     def summary(self) -> dict:
         """How this run was isolated and limited, for the result's `sandbox` field."""
-        ready = self.ready or {}
-        return {  # what the worker said is the learner's to forge: only printable text, cut short
+        return {
             "isolation": self._isolation or "not started",
-            "filesystem": "".join(filter(str.isprintable, ready.get("sandbox") or "not started"))[:300],
-            "network": "".join(filter(str.isprintable, ready.get("network") or ""))[:300],
+            **launch.reported(self._isolation, self.ready),
             "limits": self._limits_text,
             "syscalls": self._syscalls,
             "restarts": self.restarts,
