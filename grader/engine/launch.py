@@ -177,8 +177,12 @@ def bwrap_command(packages, disk_mb: int, fds: dict[str, int], torch: bool, zygo
         args += ["--ro-bind", str(ENGINE / name), f"/sandbox/engine/{name}"]
     if torch:  # torch sizes its thread pool from these
         args += ["--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
-    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(disk_mb * 2**20)]
-    args += ["--tmpfs", WORKDIR, "--chdir", WORKDIR, "--json-status-fd", str(fds["status"])]
+    args += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(2**20), "--tmpfs", "/dev/shm"]
+    args += ["--perms", "1777", "--size", str(disk_mb * 2**20), "--tmpfs", WORKDIR]
+    # the scratch folder is the only place to write: the root, /dev and the hiding tmpfs had no size limit
+    for path in ("/", "/dev", *hidden):
+        args += ["--remount-ro", path]
+    args += ["--chdir", WORKDIR, "--json-status-fd", str(fds["status"])]
     if "seccomp" in fds:
         args += ["--seccomp", str(fds["seccomp"])]
     if "block" in fds:
@@ -294,3 +298,20 @@ def describe(limits: dict, cgroup: RunCgroup | None) -> str:
         f"whole run ({kind}): {limits['memory_mb']} MB of memory, {limits['max_processes']} processes, "
         f"{limits['disk_mb']} MB of scratch space"
     )
+
+
+def reported(isolation: str, ready: dict | None) -> dict[str, str]:
+    """The run's filesystem and network, for its result. The worker's own account is the learner's code
+    to forge (it can write on the channel): for bubblewrap the judge says it itself; Landlock's account
+    (what this kernel enforced) only the worker knows, so it is kept, as printable text, cut short."""
+    if ready is None:
+        return {"filesystem": "not started", "network": ""}
+    if isolation.startswith("bubblewrap"):
+        filesystem = f"{isolation}: its own filesystem (the Python installation read-only, a private scratch folder)"
+        return {"filesystem": filesystem, "network": "no network (private namespace)"}
+    said = {key: ready.get(key) if isinstance(ready.get(key), str) else "" for key in ("sandbox", "network")}
+    return {"filesystem": _printable(said["sandbox"]), "network": _printable(said["network"])}
+
+
+def _printable(text: str) -> str:
+    return "".join(filter(str.isprintable, text))[:300]

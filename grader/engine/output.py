@@ -8,6 +8,7 @@ sandbox's own folders taken out of it, truncated to what a person reads.
 from __future__ import annotations
 
 import os
+import re
 
 OUTPUT_LIMIT = 4000
 
@@ -20,8 +21,10 @@ class LearnerOutput:
         """The output so far, decoded, without the run's folder names, at most OUTPUT_LIMIT characters."""
         raw = os.pread(self.fd, OUTPUT_LIMIT * 4, 0)
         text = raw.decode("utf-8", "replace")
-        for folder in filter(None, folders):
-            text = text.replace(folder + "/", "").replace(folder, ".")
+        for folder in filter(None, folders):  # whole path parts only: /sandbox/engine/worker.py stays
+            text = re.sub(
+                rf"(?<![\w.-]){re.escape(folder)}(/|(?![\w-]|\.\w))", lambda m: "" if m.group(1) else ".", text
+            )
         if len(text) > OUTPUT_LIMIT:
             text = text[:OUTPUT_LIMIT] + "\n... (output truncated)"
         return text

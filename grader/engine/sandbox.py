@@ -12,6 +12,7 @@ started; the next call starts a fresh one (a function that timed out is not call
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -51,6 +52,8 @@ class Reply:
 
 
 class Sandbox:
+    _isolation = _syscalls = _limits_text = ""
+
     def __init__(self, exercise, source: str, *, require_full: bool = False, start_limit: float | None = None):
         self.exercise = exercise
         self.source = source
@@ -145,6 +148,10 @@ class Sandbox:
             )
             raise ImportFailed(self.import_error) from None
         self.used += watch.charged()
+        if not wire.well_formed(ready):
+            self._stop()
+            self.import_error = "your file wrote on the grader's channel while being imported; nothing was graded"
+            raise ImportFailed(self.import_error)
         self.ready = ready
         if not ready["ok"]:
             self.import_error = import_message(ready["error"], self.packages)
@@ -202,8 +209,6 @@ class Sandbox:
         """Stop everything, delete the scratch folder, return what the learner's code printed."""
         self._stop()
         if self.workdir is not None:
-            import shutil
-
             shutil.rmtree(self.workdir, ignore_errors=True)
         text = self.output.text((str(self.workdir or ""), launch.WORKDIR))
         self.output.close()
@@ -211,11 +216,9 @@ class Sandbox:
 
     def summary(self) -> dict:
         """How this run was isolated and limited, for the result's `sandbox` field."""
-        ready = self.ready or {}
         return {
             "isolation": self._isolation or "not started",
-            "filesystem": ready.get("sandbox", "not started"),
-            "network": ready.get("network", ""),
+            **launch.reported(self._isolation, self.ready),
             "limits": self._limits_text,
             "syscalls": self._syscalls,
             "restarts": self.restarts,
@@ -245,8 +248,6 @@ class Sandbox:
         if self.import_error:
             raise ImportFailed(self.import_error)
 
-    _isolation = _syscalls = _limits_text = ""
-
     def _request(self, message: dict, timeout: float | None, describe: str, key: str | None = None):
         if key in self.timed_out:
             raise LearnerTimeout(f"{describe} was not run again: it did not finish in time in an earlier check")
@@ -269,12 +270,9 @@ class Sandbox:
             raise LearnerTimeout(
                 f"{describe} did not return within {limit:g} s: an infinite loop, or far too much work? It was stopped."
             ) from None
-        except wire.MessageTooLarge:
+        except wire.MessageTooLarge as large:
             self._stop()
-            raise LearnerException(
-                f"{describe} returned a value larger than {wire.MAX_MESSAGE // 2**20} MB; return only what the "
-                "exercise asks for"
-            ) from None
+            raise LearnerException(f"{describe} returned {large}; return only what the exercise asks for") from None
         except (EOFError, BrokenPipeError, wire.WireError, OSError):
             self.used += time.monotonic() - started
             note = self._limit_note()
@@ -284,11 +282,10 @@ class Sandbox:
                 else f"{describe} ended the worker process (os._exit, a crash, or it ran out of memory)"
             ) from None
         self.used += watch.charged()
-        if reply.get("id") != message["id"]:
+        if not wire.well_formed(reply) or reply.get("id") != message["id"]:
             self._stop()
-            raise WorkerCrashed(
-                f"{describe}: the worker's reply was out of order (did your code write to the grader's channel?)"
-            )
+            raise WorkerCrashed(f"{describe}: the worker's reply was out of order or not one the grader sends (did your "
+                                "code write to the grader's channel?)")  # fmt: skip
         if not reply["ok"]:
             limits = {**self.limits, "processes_hit": self._processes_hit()}
             raise error_from_reply(reply["error"], describe, limits)
@@ -303,18 +300,16 @@ class Sandbox:
         self.require(name)
         message = {"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs), "errstate": errstate}
         reply = self._request({**message, "report": report}, timeout, describe, key=name)
-        return Reply(
-            reply["value"], reply.get("args", []), reply.get("kwargs", {}), reply.get("warnings", []),
-            reply.get("seconds", 0.0),
-        )  # fmt: skip
+        return Reply(reply.get("value"), reply.get("args") or [], reply.get("kwargs") or {}, reply.get("warnings") or [],
+                     reply.get("seconds") or 0.0)  # fmt: skip
 
     def drive(self, name: str, kwargs, *, timeout=None, describe: str | None = None) -> Reply:
         reply = self._request({"op": "drive", "name": name, "kwargs": dict(kwargs)}, timeout, describe or name)
-        return Reply(reply["value"], warnings=reply.get("warnings", []), seconds=reply.get("seconds", 0.0))
+        return Reply(reply.get("value"), warnings=reply.get("warnings") or [], seconds=reply.get("seconds") or 0.0)
 
     def evaluate(self, expression: str, *, errstate=None, timeout=None, describe: str | None = None) -> Reply:
         """Evaluate a Python expression (written by the course, e.g. a visible example) in the learner's
         module namespace plus numpy as np; the value comes back as plain data, errors as for `call`."""
         message = {"op": "eval", "expression": expression, "errstate": errstate}
         reply = self._request(message, timeout, describe or expression)
-        return Reply(reply["value"], warnings=reply.get("warnings", []), seconds=reply.get("seconds", 0.0))
+        return Reply(reply.get("value"), warnings=reply.get("warnings") or [], seconds=reply.get("seconds") or 0.0)

@@ -26,6 +26,7 @@ REFUSED = (
     "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
     "open_by_handle_at", "name_to_handle_at", "lookup_dcookie", "syslog", "acct", "quotactl",
     "swapon", "swapoff", "reboot", "vhangup", "iopl", "ioperm", "modify_ldt", "uselib",
+    "sync", "syncfs",  # write back the host's filesystems (/usr is one): its disks, an uninterruptible wait
     # the host's clock and name
     "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "sethostname", "setdomainname",
     # System V IPC
@@ -36,7 +37,7 @@ AF_UNIX = 1
 TIOCSTI = 0x5412  # pushing characters into a terminal's input
 
 
-CLONE_NEWUSER = 0x10000000
+CLONE_NEWUSER, CLONE_VFORK = 0x10000000, 0x4000
 ZYGOTE_NEEDS = ("unshare", "mount")  # a warm pool's zygote makes each run's namespaces and mounts
 
 
@@ -72,6 +73,10 @@ def _compile(for_zygote: bool) -> bytes | None:
         if not for_zygote:  # no new user namespace, hence no capabilities, ever again
             rules.add_rule(refuse, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))
             rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")  # its flags cannot be filtered: glibc falls back
+            # a vfork parent waits uninterruptibly, using no CPU: a child that never execs would hang the call
+            # uncharged until the judge blames the host and voids the run (Python's subprocess falls back to fork)
+            rules.add_rule(refuse, "vfork")
+            rules.add_rule(refuse, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_VFORK, CLONE_VFORK))
         with os.fdopen(os.memfd_create("seccomp"), "w+b") as handle:
             rules.export_bpf(handle)
             handle.seek(0)

@@ -198,7 +198,10 @@ def as_number(got, what: str) -> float:
             raise Feedback(f"{what} returned an array of shape {got.shape}; it should return a single number")
         return float(got)
     if isinstance(got, (int, float)):
-        return float(got)
+        try:
+            return float(got)
+        except OverflowError:  # an int beyond 1.8e308
+            raise Feedback(f"{what} returned an integer too large to be a float ({got.bit_length()} bits)") from None
     raise Feedback(f"{what} returned {returned(got)}; it should return a number")
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 import time
 
-# The learner's own waiting: sleeping (sleep, a blocking read, waitpid) or stopped. Not "D": an
-# uninterruptible wait is the machine's (page cache, memory pressure) far more often than the code's.
-SLEEPING = ("S", "T", "t")
+# The learner's own waiting: sleeping (sleep, a blocking read, waitpid) or stopped, or a main thread that
+# ended itself (pthread_exit) while others wait. Not "D": an uninterruptible wait is the machine's (page
+# cache, memory pressure) far more often than the code's (vfork, the code's one way in, is refused).
+SLEEPING = ("S", "T", "t", "Z")
 
 
 def _fields(path: str) -> list[int] | None:

@@ -23,6 +23,9 @@ import sys
 import time
 
 MAX_MESSAGE = 64 * 2**20  # the judge refuses a reply larger than this (bounded memory)
+# ... and a JSON part larger than this: parsed, 3 bytes ("[],") become a 56-byte Python list, twice over, so
+# 60 MB of JSON grew the judge by 2.8 GB; arrays, the bulk of an honest reply, travel as .npy blobs
+MAX_HEADER = 2**20
 ARRAY_KINDS = "biuf"  # bool, signed, unsigned, float: the only dtypes that cross
 
 
@@ -137,6 +140,31 @@ def write_message(fd: int, message: dict, deadline: float | None = None) -> None
         data = data[written:]
 
 
+# What the judge expects in the worker's messages: the learner's code can write anything on the channel.
+_FIELDS = {"id": int, "ok": bool, "error": dict, "warnings": list, "seconds": int | float, "args": list,
+           "kwargs": dict, "functions": list, "sandbox": str, "network": str}  # fmt: skip
+_ERROR_FIELDS = {"kind": str, "type": str, "text": str, "code": str, "line": int, "errno": int, "where": list,
+                 "bases": list}  # fmt: skip
+
+
+def _typed(record: dict, fields: dict) -> bool:
+    return all(record.get(key) is None or isinstance(record[key], kind) for key, kind in fields.items())
+
+
+def well_formed(message) -> bool:
+    """Whether a message from the worker has only the fields the judge reads, each of the right type."""
+    if not isinstance(message, dict) or not isinstance(message.get("ok"), bool) or not _typed(message, _FIELDS):
+        return False
+    lists = [message.get("warnings") or [], message.get("functions") or []]
+    error = message.get("error")
+    if error is None:
+        return message["ok"] and all(isinstance(item, str) for items in lists for item in items)
+    if not _typed(error, _ERROR_FIELDS):
+        return False
+    lists += [error.get("where") or [], error.get("bases") or []]
+    return all(isinstance(item, str) for items in lists for item in items)
+
+
 class MessageTooLarge(WireError):
     """A message over the reader's size limit."""
 
@@ -145,17 +173,19 @@ class Reader:
     """Reads messages from a file descriptor, with an optional deadline and a size limit.
 
     Nothing is consumed until a whole message has arrived, so a read that times out can simply be
-    tried again; a message larger than `limit` bytes is refused before it is read into memory.
+    tried again; a message larger than `limit` bytes, or whose JSON part is larger than `header_limit`,
+    is refused before it is read into memory.
     """
 
-    def __init__(self, fd: int, limit: int = MAX_MESSAGE):
+    def __init__(self, fd: int, limit: int = MAX_MESSAGE, header_limit: int = MAX_HEADER):
         self.fd = fd
         self.limit = limit
+        self.header_limit = header_limit
         self.buffer = bytearray()
 
     def _ensure(self, n: int, deadline: float | None) -> None:
         if n > self.limit:
-            raise MessageTooLarge(f"a message of more than {self.limit // 2**20} MB")
+            raise MessageTooLarge(f"a value larger than {self.limit // 2**20} MB")
         while len(self.buffer) < n:
             if deadline is not None:
                 remaining = deadline - time.monotonic()
@@ -172,6 +202,10 @@ class Reader:
     def read_message(self, deadline: float | None = None):
         self._ensure(4, deadline)
         (size,) = struct.unpack_from("<I", self.buffer, 0)
+        if size > self.header_limit:
+            raise MessageTooLarge(
+                f"more than {self.header_limit // 2**20} MB of lists, numbers or text (return numpy arrays instead)"
+            )
         end = 4 + size
         self._ensure(end, deadline)
         try:
@@ -190,11 +224,20 @@ class Reader:
             if spans:
                 import numpy as np
             blobs = [np.load(io.BytesIO(bytes(self.buffer[a:b])), allow_pickle=False) for a, b in spans]
+            blobs = [_plain_array(blob) for blob in blobs]  # a forged blob may be .npz, or of any dtype
             message = decode(header, blobs)
-        except (ValueError, OSError, EOFError, IndexError, KeyError, TypeError, RecursionError) as error:
+        except (ValueError, OSError, EOFError, IndexError, KeyError, TypeError, RecursionError, MemoryError) as error:
+            # MemoryError: a forged .npy header claiming an array of terabytes
             raise WireError(f"the message could not be decoded ({type(error).__name__})") from None
         del self.buffer[:end]
         return message
+
+
+def _plain_array(blob):
+    kind = getattr(getattr(blob, "dtype", None), "kind", None)
+    if type(blob) is sys.modules["numpy"].ndarray and kind in ARRAY_KINDS:
+        return blob
+    return Unsupported(f"ndarray of dtype {blob.dtype}" if kind else type(blob).__name__)
 
 
 def _count_arrays(data) -> int:

@@ -46,7 +46,7 @@ def _private_channels(reply_fd: int):
     os.close(devnull)
     os.set_inheritable(reply_fd, False)
     os.set_inheritable(request_fd, False)
-    return wire.Reader(request_fd), reply_fd
+    return wire.Reader(request_fd, header_limit=wire.MAX_MESSAGE), reply_fd  # the judge's: the source is in JSON
 
 
 def _load_driver(source):

@@ -15,6 +15,7 @@ Imported inside the sandbox: it must not import the project.
 import ctypes
 import json
 import os
+import re
 import socket
 import sys
 
@@ -51,6 +52,29 @@ def _mount_tmpfs(target: str, options: str) -> None:
     _check(_libc.mount(b"tmpfs", target.encode(), b"tmpfs", 0, options.encode()), f"mount {target}")
 
 
+MS_RDONLY, MS_REMOUNT, MS_BIND = 1, 32, 4096
+_KEPT_FLAGS = {"nosuid": 2, "nodev": 4, "noexec": 8, "noatime": 1024, "nodiratime": 2048, "relatime": 1 << 21}
+
+
+def _everything_read_only() -> None:
+    """Make every mount this run inherited from the zygote read-only (in the run's own mount namespace).
+
+    The zygote's mounts (its root with /sandbox, /dev, the tmpfs hiding site-packages) are shared by all
+    its runs: a file one run wrote there (a module planted in /sandbox/site, on every run's sys.path) ran
+    in the next learner's worker. bubblewrap now mounts them read-only (`launch.bwrap_command`); this
+    holds even for a mount added there later. The flags the kernel locked (nosuid, nodev...) are kept.
+    """
+    with open("/proc/self/mountinfo") as handle:
+        mounts = [line.split() for line in handle]
+    for fields in mounts:
+        target = re.sub(r"\\([0-7]{3})", lambda code: chr(int(code.group(1), 8)), fields[4])  # "\040" is " "
+        options = fields[5].split(",")
+        if "ro" in options:
+            continue
+        flags = MS_REMOUNT | MS_BIND | MS_RDONLY | sum(_KEPT_FLAGS.get(option, 0) for option in options)
+        _check(_libc.mount(None, target.encode(), None, flags, None), f"remount {target} read-only")
+
+
 def _drop_everything(program: bytes) -> None:
     """No capability of any kind, no way to gain one, and the strict system-call filter."""
     for cap in range(LAST_CAP + 1):
@@ -82,6 +106,7 @@ def _run_job(fds: list[int], job: dict, program: bytes, control: socket.socket) 
             os.waitpid(run, 0)
             code = 0
             return
+        _everything_read_only()
         _mount_tmpfs("/work", f"size={job['disk_mb'] * 2**20},mode=1777")
         _mount_tmpfs("/dev/shm", "size=1048576,mode=1777")
         _mount_tmpfs("/proc", "size=4096,mode=555")  # another run's processes are never in sight
