@@ -65,8 +65,9 @@ def relu_mask_from_dout(dout, x):
 
 @misconception(
     "relu_backward",
-    """Your relu_backward lets the gradient through where x == 0 too (x >= 0): the course, like
-    torch, takes relu's slope at exactly 0 to be 0, so only x > 0 passes.""",
+    """Your ReLU backward step (relu_backward, or the mask in mlp_loss_and_grads' backward pass) lets
+    the gradient through where x == 0 too (x >= 0): the course, like torch, takes relu's slope at
+    exactly 0 to be 0, so only x > 0 passes.""",
 )
 def relu_backward_one_at_zero(dout, x):
     return np.where(x >= 0, dout, 0.0)

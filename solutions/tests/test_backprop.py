@@ -350,7 +350,7 @@ def check_mlp(learner, X, y, params, what, errstate=None):
     return grads
 
 
-@grades("mlp_loss_and_grads", points=1.5)
+@grades("mlp_loss_and_grads", points=1.25)
 def test_mlp_loss_and_grads_three_layers(learner):
     X, y, params = network(12, [6, 5, 4, 3], 7)
     check_mlp(learner, X, y, params, "mlp_loss_and_grads(X, y, params) with X (7, 6) and layers 6→5→4→3")
@@ -365,6 +365,26 @@ def test_mlp_loss_and_grads_single_layer(learner):
         y,
         params,
         "mlp_loss_and_grads(X, y, params) with a single layer 4→3 (no ReLU: the logits go straight to the loss)",
+    )
+
+
+@grades("mlp_loss_and_grads", points=0.25)
+def test_mlp_loss_and_grads_units_at_zero(learner):
+    # Two hidden units whose weights and bias are all zero: their pre-activations are exactly 0,
+    # where ReLU's slope is 0 (as in relu_backward), so no gradient flows back through them. A mask
+    # z >= 0 lets it through; the other units, positive and negative, still tell that from no mask.
+    X, y, params = network(15, [4, 5, 3], 6)
+    (W1, b1), last = params
+    W1, b1 = W1.copy(), b1.copy()
+    W1[:, [1, 3]] = 0.0
+    b1[[1, 3]] = 0.0
+    check_mlp(
+        learner,
+        X,
+        y,
+        [(W1, b1), last],
+        "mlp_loss_and_grads(X, y, params) with layers 4→5→3, hidden units 2 and 4 with all-zero weights "
+        "and bias (their pre-activations are exactly 0, where ReLU's slope is 0)",
     )
 
 
