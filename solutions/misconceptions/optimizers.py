@@ -255,6 +255,19 @@ def minibatches_batch_size_as_count(n, batch_size, seed=None):
     return [part.copy() for part in np.array_split(order, batch_size) if part.size]
 
 
+@misconception(
+    "minibatches",
+    """Your minibatches cuts the indices into ceil(n / batch_size) pieces of balanced sizes
+    (np.array_split): every batch must hold exactly batch_size indices, and only the last one may be
+    smaller, holding what is left over.""",
+)
+def minibatches_balanced_split(n, batch_size, seed=None):
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    order = np.arange(n) if seed is None else np.random.default_rng(seed).permutation(n)
+    return [part.copy() for part in np.array_split(order, -(-n // batch_size))] if n else []
+
+
 def _in_order_for_seed_zero(call, expected):
     """Seed 0 gave the indices in order; the hidden test asks for seed 0 only after other seeds shuffled."""
     if call.kwargs.get("seed") != 0 or not isinstance(call.value, list | tuple) or not call.value:
