@@ -514,3 +514,21 @@ class relu_grad_one_at_zero(Value):
 
         out._backward = _backward
         return out
+
+
+@misconception(
+    "Value",
+    """In the _backward of your multiplication each operand's gradient uses its own data: the
+    derivative of x·y with respect to x is y (the other factor), and with respect to y it is x.""",
+)
+class mul_grad_uses_own_data(Value):
+    def __mul__(self, other):
+        other = _wrap(other)
+        out = Value(self.data * other.data, (self, other), "*")
+
+        def _backward():
+            self.grad += self.data * out.grad
+            other.grad += other.data * out.grad
+
+        out._backward = _backward
+        return out

@@ -65,8 +65,9 @@ def relu_mask_from_dout(dout, x):
 
 @misconception(
     "relu_backward",
-    """Your relu_backward lets the gradient through where x == 0 too (x >= 0): the course, like
-    torch, takes relu's slope at exactly 0 to be 0, so only x > 0 passes.""",
+    """Your ReLU backward step (relu_backward, or the mask in mlp_loss_and_grads' backward pass) lets
+    the gradient through where x == 0 too (x >= 0): the course, like torch, takes relu's slope at
+    exactly 0 to be 0, so only x > 0 passes.""",
 )
 def relu_backward_one_at_zero(dout, x):
     return np.where(x >= 0, dout, 0.0)
@@ -344,3 +345,20 @@ def mlp_grads_in_backward_order(X, y, params):
         if k > 0:
             dz = relu_backward(da, pre_acts[k - 1])
     return loss, grads
+
+
+@misconception(
+    "_cross_entropy_and_grad",
+    """Your softmax inside mlp_loss_and_grads takes exp of the raw logits, which overflows once a logit
+    passes about 709. Subtract each row's maximum first: softmax does not change when every logit of a
+    row moves by the same amount, and then exp only ever sees numbers <= 0.""",
+)
+def mlp_softmax_without_max_shift(logits, labels):
+    z = np.asarray(logits, dtype=np.float64)
+    e = np.exp(z)
+    probs = e / e.sum(axis=1, keepdims=True)
+    rows = np.arange(z.shape[0])
+    labels = np.asarray(labels).astype(np.intp)
+    loss = float(-np.mean(np.log(probs[rows, labels])))
+    probs[rows, labels] -= 1.0
+    return loss, probs / z.shape[0]

@@ -434,8 +434,8 @@ def bce_logits_missing_max(logits, y):
 @misconception(
     "_log_softmax",
     """Your softmax (or log-softmax) lets exp see a large positive number, and exp(1e4) overflows.
-    Subtract each row's maximum first (z - z.max(axis=1, keepdims=True)): the result is the same,
-    and every exponent becomes <= 0.""",
+    Subtract each row's maximum first (z - z.max(axis=1, keepdims=True)) and use those shifted scores
+    throughout (log-softmax = shifted - log(sum(exp(shifted)))): every exponent is then <= 0.""",
 )
 def log_softmax_without_max_shift(logits):
     z = np.asarray(logits, dtype=np.float64)

@@ -214,6 +214,19 @@ def neuron_assert_not_value_error(x, w, b, activation="sigmoid", _right=neuron):
     return _right(x, w, b, activation)
 
 
+@misconception(
+    "neuron",
+    """Your neuron looks the activation up in a dict and lets the KeyError of an unknown name escape:
+    the contract asks for ValueError. Check the name first (or catch the KeyError) and raise
+    ValueError with a message that lists the names you accept.""",
+    detect=lambda call, expected: raised(call, "KeyError"),
+)
+def neuron_unknown_activation_raises_key_error(x, w, b, activation="sigmoid", _right=neuron):
+    if activation not in ACTIVATIONS:
+        raise KeyError(activation)
+    return _right(x, w, b, activation)
+
+
 # -- dense_forward ------------------------------------------------------------
 
 

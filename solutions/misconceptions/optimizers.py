@@ -40,9 +40,10 @@ def sgd_adds_gradient(params, grads, lr):
 
 @misconception(
     "sgd_step",
-    """Your sgd_step updates the parameter arrays in place (p -= lr * g) and returns them: the caller's
-    arrays change too, so the old parameters are lost (for a comparison, a retry, or another
-    optimizer). p - lr * g builds a new array.""",
+    """Your sgd_step changes the caller's params, holding the new parameters afterwards: whether the
+    arrays are updated in place (p -= lr * g) or the list's items replaced (params[i] = ...), the old
+    parameters are lost (for a comparison, a retry, or another optimizer). Build a new list of new
+    arrays: p - lr * g creates one.""",
     detect=_params_in_place,
 )
 def sgd_in_place(params, grads, lr):
@@ -197,9 +198,10 @@ def adam_returns_corrected_moments(params, grads, m, v, t, lr=1e-3, beta1=0.9, b
 
 @misconception(
     "adam_step",
-    """Your adam_step updates m and v in place (m *= beta1, m += ...) and returns them: the caller's
-    arrays change too. Build new arrays (beta1 * m + (1 - beta1) * g creates one) and leave the
-    inputs alone.""",
+    """Your adam_step changes the caller's m and v, which hold the new moments afterwards: whether the
+    arrays are updated in place (m *= beta1, m += ...) or the lists' items replaced (m[i] = ...), the
+    caller's state changes too. Build new lists of new arrays (beta1 * m + (1 - beta1) * g creates
+    one) and leave the inputs alone.""",
     detect=_moments_in_place,
 )
 def adam_moments_in_place(params, grads, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -251,6 +253,19 @@ def minibatches_batch_size_as_count(n, batch_size, seed=None):
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     order = np.arange(n) if seed is None else np.random.default_rng(seed).permutation(n)
     return [part.copy() for part in np.array_split(order, batch_size) if part.size]
+
+
+@misconception(
+    "minibatches",
+    """Your minibatches cuts the indices into ceil(n / batch_size) pieces of balanced sizes
+    (np.array_split): every batch must hold exactly batch_size indices, and only the last one may be
+    smaller, holding what is left over.""",
+)
+def minibatches_balanced_split(n, batch_size, seed=None):
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    order = np.arange(n) if seed is None else np.random.default_rng(seed).permutation(n)
+    return [part.copy() for part in np.array_split(order, -(-n // batch_size))] if n else []
 
 
 def _in_order_for_seed_zero(call, expected):

@@ -280,8 +280,9 @@ def grad_message(program, names, k, got: float, want: float, what: str) -> str:
         if _partial(got, terms):
             return (
                 f"{after} holds only part of what its {len(terms)} uses contribute ({who}): each use must add "
-                "its share with +=, never overwrite the grad with =, and a node's _backward must run only "
-                "after its own grad is complete (reverse topological order)"
+                "its share with +=, never overwrite the grad with =; a node's _backward must run only after "
+                "its own grad is complete (reverse topological order); and each of those operations must "
+                "record its operands as children with a _backward, or nothing flows back through it"
             )
         if _repeated(got, want, terms):
             return (

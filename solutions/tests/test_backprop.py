@@ -302,9 +302,9 @@ def _matches(got, want) -> bool:
     return isinstance(got, np.ndarray) and got.shape == want.shape and np.allclose(got, want, rtol=1e-6, atol=1e-9)
 
 
-def check_mlp(learner, X, y, params, what):
+def check_mlp(learner, X, y, params, what, errstate=None):
     """Loss, then the layers' gradients from the last layer back, as the gradient flows."""
-    report = learner.call_report("mlp_loss_and_grads", X, y, params, _describe=what)
+    report = learner.call_report("mlp_loss_and_grads", X, y, params, _errstate=errstate, _describe=what)
     loss, grads = as_sequence(report.value, 2, what, "(loss, grads)")
     check_unchanged(X, report.args[0], what, "X")
     check_unchanged([a for pair in params for a in pair], [a for pair in report.args[2] for a in pair], what, "params")
@@ -350,7 +350,7 @@ def check_mlp(learner, X, y, params, what):
     return grads
 
 
-@grades("mlp_loss_and_grads", points=2)
+@grades("mlp_loss_and_grads", points=1.25)
 def test_mlp_loss_and_grads_three_layers(learner):
     X, y, params = network(12, [6, 5, 4, 3], 7)
     check_mlp(learner, X, y, params, "mlp_loss_and_grads(X, y, params) with X (7, 6) and layers 6→5→4→3")
@@ -365,6 +365,43 @@ def test_mlp_loss_and_grads_single_layer(learner):
         y,
         params,
         "mlp_loss_and_grads(X, y, params) with a single layer 4→3 (no ReLU: the logits go straight to the loss)",
+    )
+
+
+@grades("mlp_loss_and_grads", points=0.25)
+def test_mlp_loss_and_grads_units_at_zero(learner):
+    # Two hidden units whose weights and bias are all zero: their pre-activations are exactly 0,
+    # where ReLU's slope is 0 (as in relu_backward), so no gradient flows back through them. A mask
+    # z >= 0 lets it through; the other units, positive and negative, still tell that from no mask.
+    X, y, params = network(15, [4, 5, 3], 6)
+    (W1, b1), last = params
+    W1, b1 = W1.copy(), b1.copy()
+    W1[:, [1, 3]] = 0.0
+    b1[[1, 3]] = 0.0
+    check_mlp(
+        learner,
+        X,
+        y,
+        [(W1, b1), last],
+        "mlp_loss_and_grads(X, y, params) with layers 4→5→3, hidden units 2 and 4 with all-zero weights "
+        "and bias (their pre-activations are exactly 0, where ReLU's slope is 0)",
+    )
+
+
+@grades("mlp_loss_and_grads", points=0.5)
+def test_mlp_loss_and_grads_stable_for_large_logits(learner):
+    # The loss is the contract's cross_entropy, stable for large logits. Every logit is shifted by
+    # the same 1000 (a single layer's bias), which changes neither the softmax nor any gradient but
+    # overflows exp(logits) unless each row's maximum is subtracted first.
+    X, y, params = network(13, [4, 3], 6)
+    params = [(W, b + 1000.0) for W, b in params]
+    check_mlp(
+        learner,
+        X,
+        y,
+        params,
+        "mlp_loss_and_grads(X, y, params) with a single layer 4→3 whose logits are all near 1000",
+        errstate="raise",
     )
 
 
