@@ -27,6 +27,15 @@ def test_a_sum_for_a_mean_names_the_count():
     assert explain(X / 4, X, X) == "demo.divided_by_count_too_often"
 
 
+def test_a_factor_two_when_the_input_has_two_rows_names_neither_cause_alone():
+    two_rows = X[:2]
+    for got, word in ((two_rows * 2, "twice"), (two_rows / 2, "half")):
+        call = Call("call", "f", (two_rows,), {}, reply=Reply(got, warnings=[]))
+        found = behaviour.explain("demo", [(call, Outcome(got))], [Outcome(two_rows)])
+        assert found["id"] == "demo.factor_of_two" and word in found["text"]
+        assert "a factor 2" in found["text"] and "the number of rows" in found["text"]
+
+
 def test_a_factor_that_is_no_size_of_the_input_is_not_named():
     assert explain(X * 7, X, X) is None
     assert explain(X.sum() * 1.37, X.sum(), X) is None

@@ -180,7 +180,15 @@ def _factor(g, e, call):
             "your result has the opposite sign everywhere: check the order of a subtraction (a - b for b - a) "
             "or a minus sign in a derivative",
         )
+    two = usable.sum() >= 2 and (np.isclose(c, 2.0, rtol=FACTOR_RTOL) or np.isclose(c, 0.5, rtol=FACTOR_RTOL))
     for n, what in _sizes(call):
+        if two and n == 2:  # a count of 2 or a factor 2 gained or lost: not sure which, so say both
+            word = "twice" if c > 1 else "half"
+            return (
+                "factor_of_two",
+                f"every value of your result is exactly {word} the expected one: look for a factor 2 (or 1/2) "
+                f"gained or lost, e.g. in the derivative of a square, or a division by {what}",
+            )
         if np.isclose(c, n, rtol=FACTOR_RTOL):
             return (
                 "not_divided_by_count",
@@ -193,7 +201,7 @@ def _factor(g, e, call):
                 f"your result is exactly 1/{n:g} of the expected one, and {n:g} is {what}: you divide by it "
                 "where the contract does not (a sum, not a mean, or a division done twice)",
             )
-    if usable.sum() >= 2 and (np.isclose(c, 2.0, rtol=FACTOR_RTOL) or np.isclose(c, 0.5, rtol=FACTOR_RTOL)):
+    if two:
         word = "twice" if c > 1 else "half"
         return (
             "factor_of_two",
