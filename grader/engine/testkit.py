@@ -244,23 +244,24 @@ def check_gradient(got, f, x, what: str, advice: str = "") -> None:
         )
 
 
-def check_unchanged(before, after, what: str, name: str = "its input") -> None:
+def check_unchanged(before, after, what: str, name: str = "its input", _in_list: bool = False) -> None:
     """The learner's function must not modify what it was given."""
     if isinstance(before, np.ndarray):
-        if not (
-            isinstance(after, np.ndarray)
-            and after.shape == before.shape
-            and np.array_equal(after, before, equal_nan=True)
-        ):
-            raise Feedback(
-                f"{what} modified {name}: a function must leave its inputs alone; in-place changes "
-                "(-=, +=, x[...] = ...) reach the caller's array, so work on a new array or a copy"
-            )
-    elif isinstance(before, (list, tuple)):
+        same = isinstance(after, np.ndarray) and after.shape == before.shape
+        if same and np.array_equal(after, before, equal_nan=True):
+            return
+        how = (
+            "changing an array in place (-=, +=, x[...] = ...) or putting a new one in the caller's list "
+            "(items[i] = ...) both reach the caller, so build and return new arrays and a new list"
+            if _in_list
+            else "in-place changes (-=, +=, x[...] = ...) reach the caller's array, so work on a new array or a copy"
+        )
+        raise Feedback(f"{what} modified {name}: a function must leave its inputs alone; {how}")
+    if isinstance(before, (list, tuple)):
         if not isinstance(after, (list, tuple)) or len(after) != len(before):
             raise Feedback(f"{what} modified {name} (its length changed)")
         for b, a in zip(before, after):
-            check_unchanged(b, a, what, name)
+            check_unchanged(b, a, what, name, _in_list=True)
 
 
 def expect_raises(learner: Learner, exception: str, name: str, *args, _describe=None, **kwargs) -> None:
