@@ -16,7 +16,8 @@ Mistakes these tests are built to catch (each loses points):
   list of (W, b) pairs, weights stored transposed ((fan_out, fan_in)), layers that do not
   chain, a first layer that does not take 64 pixels or a last one that does not give 10
   scores; X_train or y_train modified in place (e.g. normalised with -=); an infinite loop
-  or far too much work (stopped at the call limit).
+  or far too much work (stopped at the call limit); weights trained on standardised or centred
+  pixels, returned without folding the transform in (mlp_forward feeds the raw pixels).
 The messages state facts about the returned parameters (held-out and training accuracy); the
 cause, when the parameters show one, is named by the diagnosis (solutions/misconceptions/training.py),
 never guessed in a message: "train longer" is said only to a network that underfits.
@@ -132,6 +133,26 @@ def accuracy_of(params, X, y):
         return ref.accuracy(mlp_forward(X, params), y)
 
 
+def fits_transformed_inputs(params, X, y):
+    """Which usual input transform (centring, standardising) the network fits ACCURACY_PASS on, or ''.
+
+    A learner who normalises X inside train_classifier returns weights for normalised pixels; on the raw
+    pixels the same network then looks like it underfits. Pixels that never vary stay 0 either way.
+    """
+    centred = X - X.mean(axis=0)
+    std = X.std(axis=0)
+    standardised = centred / np.where(std > 0, std, 1.0)
+    found = [
+        (accuracy_of(params, inputs, y), name)
+        for name, inputs in (
+            ("centred, x - mean,", centred),
+            ("standardised per pixel, (x - mean) / std,", standardised),
+        )
+    ]
+    acc, name = max(found)  # the transform it fits best is the likelier one
+    return f"on the same digits {name} it gets {acc:.1%}" if acc >= ACCURACY_PASS else ""
+
+
 def check_accuracy_at_least(learner, threshold):
     report, X_train, y_train = trained(learner)
     what = TRAIN_WHAT.format(X_train.shape)
@@ -152,6 +173,11 @@ def check_accuracy_at_least(learner, threshold):
         why = (
             "your train_classifier changed X_train or y_train in place, so the network learnt from other data "
             "than the digits it is evaluated with: work on a copy"
+        )
+    elif seen < ACCURACY_PASS and (fitted := fits_transformed_inputs(params, X_train, y_train)):
+        why = (
+            f"{on_training}, but {fitted}: it looks trained on transformed pixels, while mlp_forward "
+            "feeds it X as it is; train on the raw pixels, or fold the transform into the first layer's W and b"
         )
     elif seen < FAR_BELOW_CHANCE:
         why = f"{on_training}, far below guessing (10%): it picks a wrong class systematically"
