@@ -22,7 +22,8 @@ The messages state facts about the returned parameters (held-out and training ac
 cause, when the parameters show one, is named by the diagnosis (solutions/misconceptions/training.py),
 never guessed in a message: "train longer" is said only to a network that underfits.
 A correct solution gets everything however it trains: any number of hidden layers and units,
-SGD, momentum or Adam, full batch or mini-batches, float32 or float64 weights, tuples or lists.
+SGD, momentum or Adam, full batch or mini-batches, float32 or float64 weights, tuples or lists,
+biases of shape (fan_out,) or (1, fan_out) (both are usable by mlp_forward, as the contract asks).
 """
 
 import numpy as np
@@ -103,6 +104,8 @@ def validated_params(report, what):
                 f"{what}: params[{k}] has W of shape {W.shape} and b of shape {b.shape}: W looks "
                 "transposed; store it as (fan_in, fan_out) so that X @ W + b works"
             )
+        if W.ndim == 2 and b.shape == (1, W.shape[1]):
+            b = b.reshape(-1)  # a (1, fan_out) row of biases broadcasts in X @ W + b just the same
         if W.ndim != 2 or b.shape != (W.shape[1],):
             raise Feedback(
                 f"{what}: params[{k}] has W of shape {W.shape} and b of shape {b.shape}; b must have "
