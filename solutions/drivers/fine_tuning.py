@@ -204,9 +204,11 @@ class _Watch:
     def on_logit_gradient(self, grad):
         """Any loss built on the softmax (cross_entropy, nll_loss of log_softmax, label smoothing, class
         weights) is unchanged when a constant is added to a row of logits, so every row of its gradient
-        sums to 0; MSE on one-hot targets, or BCE, is not."""
+        sums to 0; MSE on one-hot targets, or BCE, is not. The absolute slack covers float32 rounding in
+        rows the network already fits (softmax - one-hot ~ 1e-8 there, where the relative test alone
+        would see nothing but rounding)."""
         g = grad.detach().double()
-        if torch.any(g.sum(dim=1).abs() > 1e-3 * g.abs().amax(dim=1) + 1e-9):
+        if torch.any(g.sum(dim=1).abs() > 1e-5 + 1e-3 * g.abs().amax(dim=1)):
             self.counts["not_shift_invariant"] += 1
 
     def on_gradient(self, grad):
