@@ -182,14 +182,34 @@ class _Watch:
     zero_grad() between backward() and step()). And `piled_up`: backward passes that added their
     gradient onto a non-zero .grad although the weight had been updated since that .grad was
     computed, i.e. gradients that are never cleared (deliberate gradient accumulation over
-    several mini-batches before one update is not counted). Steps are counted for torch.optim
+    several mini-batches before one update is not counted). And `not_shift_invariant`: backward
+    passes whose gradient at the logits has a row that does not sum to 0, i.e. a loss that is not
+    built on the softmax (MSE on one-hot targets, for example) where the contract asks for
+    cross-entropy. Steps are counted for torch.optim
     optimizers only; a hand-written update takes none, and is seen through the weight changing.
     """
 
-    def __init__(self, weight):
-        self.weight = weight
+    def __init__(self, head):
+        self.head, self.weight = head, head.weight
         self.at_last_backward = None  # the weight's values when the last gradient was computed
-        self.counts = dict.fromkeys(("backward_passes", "piled_up", "steps", "steps_without_head", "empty_steps"), 0)
+        self.counts = dict.fromkeys(
+            ("backward_passes", "piled_up", "steps", "steps_without_head", "empty_steps", "not_shift_invariant"), 0
+        )
+
+    def on_output(self, module, inputs, output):
+        """The head's logits: watch the gradient that comes back to them (only if one will)."""
+        if isinstance(output, torch.Tensor) and output.requires_grad and output.dim() == 2:
+            output.register_hook(self.on_logit_gradient)
+
+    def on_logit_gradient(self, grad):
+        """Any loss built on the softmax (cross_entropy, nll_loss of log_softmax, label smoothing, class
+        weights) is unchanged when a constant is added to a row of logits, so every row of its gradient
+        sums to 0; MSE on one-hot targets, or BCE, is not. The absolute slack covers float32 rounding in
+        rows the network already fits (softmax - one-hot ~ 1e-8 there, where the relative test alone
+        would see nothing but rounding)."""
+        g = grad.detach().double()
+        if torch.any(g.sum(dim=1).abs() > 1e-5 + 1e-3 * g.abs().amax(dim=1)):
+            self.counts["not_shift_invariant"] += 1
 
     def on_gradient(self, grad):
         """Runs before the new gradient is added to .grad: .grad is still the old one."""
@@ -213,6 +233,7 @@ class _Watch:
         """function(*args, **kwargs) with the hooks in place; they are removed whatever happens."""
         handles = [
             self.weight.register_hook(self.on_gradient),
+            self.head.register_forward_hook(self.on_output),
             register_optimizer_step_pre_hook(self.before_step),
         ]
         try:
@@ -243,7 +264,7 @@ def fine_tune(module, weights, X, y, head_seed=0, num_classes=5, leftover_grads=
             for p in model[:-1].parameters():
                 p.grad = torch.randn(p.shape, generator=gen)
         head_before = _params(model[-1])
-        watch = _Watch(model[-1].weight)
+        watch = _Watch(model[-1])
         torch.manual_seed(7919 + run)
         returned = watch.run(module.fine_tune, model, Xt.clone(), yt.clone(), **kwargs)
         reports.append(

@@ -257,6 +257,41 @@ def attention_not_scaled(Q, K, V, causal=False):
 
 @misconception(
     "attention",
+    """Your attention divides by √d after the softmax, on the output, instead of dividing the scores
+    Q Kᵀ before it. The scaling is there to keep the scores from saturating the softmax, so it belongs
+    inside: softmax(Q Kᵀ / √d), and those weights are applied to V as they are.""",
+)
+def attention_scaled_after_softmax(Q, K, V, causal=False):
+    d = Q.shape[-1]
+    scores = Q @ np.swapaxes(K, -1, -2)
+    if causal:
+        Tq, Tk = scores.shape[-2:]
+        scores = np.where(np.triu(np.ones((Tq, Tk), dtype=bool), k=1), -np.inf, scores)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    e = np.exp(scores)
+    weights = e / e.sum(axis=-1, keepdims=True)
+    return weights @ V / np.sqrt(d), weights
+
+
+@misconception(
+    "attention",
+    """Your attention divides by √d twice: once the scores, as it should, and then the output as well.
+    The weights softmax(Q Kᵀ / √d) already carry the scaling; weights @ V is the output, as it is.""",
+)
+def attention_output_divided_again(Q, K, V, causal=False):
+    d = Q.shape[-1]
+    scores = Q @ np.swapaxes(K, -1, -2) / np.sqrt(d)
+    if causal:
+        Tq, Tk = scores.shape[-2:]
+        scores = np.where(np.triu(np.ones((Tq, Tk), dtype=bool), k=1), -np.inf, scores)
+    scores = scores - scores.max(axis=-1, keepdims=True)
+    e = np.exp(scores)
+    weights = e / e.sum(axis=-1, keepdims=True)
+    return weights @ V / np.sqrt(d), weights
+
+
+@misconception(
+    "attention",
     """Your attention scales by the square root of V's last axis. d is the size of the vectors
     whose dot products make the scores, the last axis of Q and K; V's size does not enter the
     scores.""",

@@ -56,7 +56,11 @@ def drops_the_keep_share(call, expected=None) -> bool:
 
 def drops_at_evaluation(call, expected=None) -> bool:
     found = dropout_result(call)
-    return found is not None and not found[2] and found[1] > 0 and np.any(found[4] == 0)
+    if found is None:
+        return False
+    x, p, train, out, mask = found
+    # out must really be x * mask: a mask of zeros returned beside an untouched x drops nothing.
+    return not train and p > 0 and np.any(mask == 0) and np.allclose(out, x * mask, rtol=1e-5, atol=1e-8)
 
 
 def scales_at_evaluation(call, expected=None) -> bool:

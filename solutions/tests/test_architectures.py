@@ -14,10 +14,11 @@ Mistakes these tests are built to catch (each loses points):
   default size or stride.
 - rnn_step / rnn_forward: relu instead of tanh, or no tanh; h_prev @ Wh.T; h0 ignored (zeros); only the
   last state returned; h0 included in the output (T + 1 states); every step fed h0 instead of
-  the previous state.
+  the previous state; a state kept from one call to the next.
 - attention: scores divided by d (or by dv, or not at all) instead of √d, d the last axis of
   Q and K; the causal mask hiding the diagonal, hiding the past instead of the future, or not
-  applied; the mask applied after the softmax without renormalising; the softmax over the
+  applied; a square (Tq, Tq) mask that fails when Tq != Tk; the mask applied after the softmax
+  without renormalising; the softmax over the
   wrong axis (caught because Tq != Tk); no max subtraction (overflow for large scores); the
   row maximum taken before masking (all visible weights underflow to 0/0); K.T instead of
   swapping the last two axes (breaks batch dimensions); the pair returned as (weights, output).
@@ -196,8 +197,12 @@ def test_rnn_forward_starts_from_h0(learner):
     x = np.zeros((2, 4, 3))
     (h0,) = normal(26, (2, 5))
     params = rnn_params(27, 3, 5)
-    what = "rnn_forward(x, h0, Wx, Wh, b) with x all zeros and a non-zero h0 (the states come from h0 alone)"
-    check_array(learner.call("rnn_forward", x, h0, *params, _describe=what), ref.rnn_forward(x, h0, *params), what)
+    # Two calls of the same shapes with different h0: nothing may carry over from one call to the next.
+    cases = [(h0, "a non-zero h0"), (-0.5 * h0, "another h0 of the same shape, right after the call with h0")]
+    what = "rnn_forward(x, h0, Wx, Wh, b) with x all zeros and {} (the states come from h0 alone)"
+    answers = [learner.call("rnn_forward", x, h, *params, _describe=what.format(name)) for h, name in cases]
+    for (h, name), got in zip(cases, answers):
+        check_array(got, ref.rnn_forward(x, h, *params), what.format(name))
 
 
 @grades("rnn_forward", points=0.5)
@@ -258,7 +263,7 @@ def test_attention_without_batch_dimensions(learner):
 
 @grades("attention", points=1)
 def test_attention_causal_mask(learner):
-    for seed, (q, v) in ((42, ((2, 5, 4), (2, 5, 3))), (43, ((6, 3), (6, 5)))):
+    for seed, (q, v) in ((42, ((2, 5, 6), (2, 5, 3))), (43, ((6, 3), (6, 5)))):
         Q, K, V = normal(seed, q, q, v, scale=1.5)
         what = f"attention(Q, K, V, causal=True) with Q and K of shape {q}, V {v}"
         _, weights = attention_pair(learner.call("attention", Q, K, V, causal=True, _describe=what), what)
@@ -276,28 +281,34 @@ def test_attention_causal_mask(learner):
                     "keys j > i, the diagonal stays visible"
                 )
         check_attention(learner, Q, K, V, True, what)
+    # Tq != Tk: query i still sees the keys j <= i (torch's is_causal does the same).
+    for seed, (q, k, v) in ((47, ((2, 3, 6), (2, 5, 6), (2, 5, 3))), (48, ((5, 6), (3, 6), (3, 2)))):
+        Q, K, V = normal(seed, q, k, v, scale=1.5)
+        what = f"attention(Q, K, V, causal=True) with Q {q}, K {k}, V {v} (Tq != Tk: query i sees the keys j <= i)"
+        check_attention(learner, Q, K, V, True, what)
 
 
 @grades("attention", points=1)
 def test_attention_stable_for_large_scores(learner):
-    Q, K, V = normal(44, (2, 5, 4), (2, 7, 4), (2, 7, 3), scale=30.0)
+    # d = 6: an output off by √d is then no whole number of anything (√4 = 2 looked like the batch size).
+    Q, K, V = normal(44, (2, 5, 6), (2, 7, 6), (2, 7, 3), scale=30.0)
     check_attention(
         learner,
         Q,
         K,
         V,
         False,
-        "attention(Q, K, V) with scores in the thousands, Q (2, 5, 4), K (2, 7, 4)",
+        "attention(Q, K, V) with scores in the thousands, Q (2, 5, 6), K (2, 7, 6)",
         errstate="raise",
     )
-    Q, K, V = normal(45, (2, 6, 4), (2, 6, 4), (2, 6, 3), scale=30.0)
+    Q, K, V = normal(45, (2, 6, 6), (2, 6, 6), (2, 6, 3), scale=30.0)
     check_attention(
         learner,
         Q,
         K,
         V,
         True,
-        "attention(Q, K, V, causal=True) with scores in the thousands, Q and K (2, 6, 4)",
+        "attention(Q, K, V, causal=True) with scores in the thousands, Q and K (2, 6, 6)",
     )
 
 

@@ -70,9 +70,14 @@ def check_init_statistics(learner, name):
     if abs(W.mean()) > 0.03 * std:
         raise Feedback(f"{what}: the mean of the {W.size} weights is {W.mean():.4f}; it should be close to 0")
     if abs(W.std() / std - 1.0) > 0.03:
+        # The usual confusions give these stds; the hint is given only when the draw shows one of them.
+        confusions = [std**2, np.sqrt(1.0 / fan_in), np.sqrt(1.0 / fan_out), np.sqrt(1.0 / (fan_in + fan_out))]
+        confusions += [np.sqrt(k / fan) for k in (2.0, 6.0) for fan in (fan_in, fan_out, fan_in + fan_out)]
+        confused = any(abs(W.std() / c - 1.0) <= 0.03 for c in confusions)
         raise Feedback(
             f"{what}: the standard deviation of the weights is {W.std():.4f}, more than 3% away from "
-            f"what {NAMES[name]} initialization asks for (std, not variance; which fans does it use?)"
+            f"what {NAMES[name]} initialization asks for"
+            + (" (std, not variance; which fans does it use?)" if confused else "")
         )
 
 

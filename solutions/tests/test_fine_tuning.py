@@ -23,7 +23,9 @@ Mistakes these tests are built to catch (each loses points):
   step); the backbone unfrozen and trained; an optimizer over all parameters that moves frozen
   weights carrying a leftover .grad (step before zero_grad, weight decay, or a hand-written
   update of every parameter with a grad); epochs or lr ignored, or one epoch too many; the
-  softmax applied before cross_entropy (it trains too slowly to reach the accuracy); unseeded
+  softmax applied before cross_entropy (it trains too slowly to reach the accuracy); another loss
+  than a cross-entropy, such as MSE on one-hot targets (the driver sees rows of the gradient at the
+  logits that do not sum to 0); unseeded
   shuffling (not reproducible); a copy or None returned.
 The driver watches the head's weight during training (solutions/drivers/fine_tuning.py: _Watch),
 so that a loop that did not train is told which of those it did: messages name a cause only when
@@ -473,12 +475,21 @@ def test_fine_tune_reaches_accuracy_on_unseen_digits(learner):
     )
     if not np.isfinite(params[-1][0]).all():
         raise Feedback(f"{FEW_SHOT}: the head's weights became NaN or infinite: the training diverged")
+    off = report["watch"]["not_shift_invariant"]
+    if off:
+        raise Feedback(
+            f"{FEW_SHOT}: in {off} of {report['watch']['backward_passes']} backward passes the gradient that "
+            "reached the logits was not that of a cross-entropy: for cross_entropy(model(X), y) every row of "
+            "it (softmax - one-hot) sums to 0, and here some rows did not. Train with "
+            "nn.functional.cross_entropy(model(X), y) on the class indices, not another loss (MSE on one-hot "
+            "targets, for example)"
+        )
     if acc < data.PASS_ACCURACY:
         raise Feedback(
             f"{FEW_SHOT}: accuracy {acc:.3f} on {n} unseen digits, below the {data.PASS_ACCURACY:.2f} "
             f"this exercise asks for; a correct loop reaches about 0.83. {comparison} What to check: the "
             "loss is nn.functional.cross_entropy on the raw logits model(X) (no softmax before it), and "
-            "the loop runs `epochs` times at learning rate `lr`."
+            "the loop runs `epochs` times at learning rate `lr`, and the images and labels stay paired."
         )
     passed_note(
         f"fine-tuning only the head on {len(split.y_few)} labelled images: accuracy {acc:.3f} on {n} "

@@ -4,7 +4,7 @@ Mistakes these tests are built to catch (each loses points):
 - l2_penalty: the biases penalised too (or instead of the weights), the 0.5 factor or lam forgotten,
   only the first layer summed, norms not squared, a mean for the sum.
 - l2_grads: a bias gradient lam·b instead of zeros, 2·lam·W (the derivative without the 0.5), 0.5·lam·W.
-- dropout_forward: p used as the KEEP probability; no 1/(1-p) scaling (mask of 0 and 1, the
+- dropout_forward: p used as the KEEP probability; one pattern of drops repeated in every row (or column); no 1/(1-p) scaling (mask of 0 and 1, the
   mean shrinks); dropout (or a (1-p) scaling) applied in evaluation mode; p checked only in
   training mode; p = 1 or a negative p accepted; the seed ignored (a global generator: the same
   seed gives different masks) or a fixed generator (seed=None always gives the same mask);
@@ -148,6 +148,12 @@ def test_dropout_training_mask_statistics(learner, p):
     kept = np.isclose(mask, 1.0 / (1.0 - p), rtol=1e-6)
     if not np.all(zero | kept):
         raise Feedback(f"{what}: every mask entry should be 0 (dropped) or 1/(1-p) (kept and scaled up)")
+    for axis, name in ((0, "row"), (1, "column")):
+        if np.all(mask == mask.take([0], axis=axis)):
+            raise Feedback(
+                f"{what}: every {name} of the mask is the same; each entry should be dropped on its own "
+                "draw (a mask drawn with x's full shape), not one pattern repeated"
+            )
     if abs(zero.mean() - p) > 0.02:
         raise Feedback(f"{what}: {zero.mean():.1%} of the mask is 0, but p = {p} is the probability to DROP a unit")
     if abs(mask.mean() - 1.0) > 0.05:
@@ -263,9 +269,11 @@ def test_should_stop_values(learner):
         what = f"should_stop({losses}, patience={patience})"
         got = as_bool(answer, what)
         if got != ref.should_stop(losses, patience):
+            values = [float(v) for v in losses]
+            tie = min(values[:-patience]) in values[-patience:]  # the rule for ties is worth saying only here
             raise Feedback(
                 f"{what} returned {got}: compare the last {patience} losses with the best "
-                "(lowest) loss before them; only a strictly lower loss is an improvement"
+                "(lowest) loss before them" + ("; only a strictly lower loss is an improvement" if tie else "")
             )
 
 
