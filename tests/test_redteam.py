@@ -287,7 +287,9 @@ def test_odd_return_values_fail_cleanly_and_never_break_the_judge():
     assert result.score == 0, [(t.name, t.message) for t in result.tests if t.passed]
     assert "returned a ndarray of dtype object" in messages(result, "relu_grad")
     assert "NaN or infinite" in messages(result, "leaky_relu")
-    assert "not plain data" in messages(result, "leaky_relu_grad"), messages(result, "leaky_relu_grad")
+    assert "returned a value larger than 64 MB" in messages(result, "leaky_relu_grad"), messages(
+        result, "leaky_relu_grad"
+    )
     assert "returned shape (0, 1099511627776)" in messages(result, "sigmoid")
     assert "returned a list of 3 items" in messages(result, "sigmoid_grad")
     assert "returned a int" in messages(result, "tanh"), messages(result, "tanh")

@@ -76,3 +76,11 @@ def test_raw_pickle_is_not_a_message():
     with pytest.raises(wire.WireError):
         wire.Reader(read).read_message()
     os.close(read)
+
+
+def test_an_array_over_the_reply_limit_is_refused_before_it_is_copied_out():
+    """A broadcast view of 8 TB costs nothing to make; np.save would copy every byte of it."""
+    huge = np.broadcast_to(np.float64(0), (10**6, 10**6))
+    with pytest.raises(wire.MessageTooLarge, match="larger than 64 MB"):
+        wire.pack({"ok": True, "value": huge})
+    assert len(wire.pack({"ok": True, "value": np.zeros(1000)})) > 8000  # small arrays still travel

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 
+from grader.engine.wire import MAX_MESSAGE
 from grader.errors import UsageProblem
 
 
@@ -85,11 +86,17 @@ def import_message(error: dict, packages=("numpy",)) -> str:
     return f"importing your file raised {error.get('type')}: {error.get('text')}{where}{allowed}"
 
 
+def reply_too_large(describe: str, what: str) -> LearnerException:
+    return LearnerException(f"{describe} returned {what}; return only what the exercise asks for")
+
+
 def error_from_reply(error: dict, describe: str, limits: dict) -> LearnerError:
     """The learner-facing error for a failed call, naming a sandbox limit when that is what was hit."""
     kind = error.get("kind")
     if kind == "missing":
         return NotDefined(missing_message(error.get("text", "?")))
+    if kind == "too_large":
+        return reply_too_large(describe, f"a value larger than {MAX_MESSAGE >> 20} MB")
     if kind == "unserialisable":
         return LearnerException(f"{describe} returned something that is not plain data ({error.get('text')})")
     type_name = error.get("type", "an exception")

@@ -25,7 +25,6 @@ from grader.engine.failures import (
     RUN_LIMIT_MESSAGE,
     HostOverloaded,
     ImportFailed,
-    LearnerException,
     LearnerTimeout,
     NotDefined,
     RunTimeLimit,
@@ -34,6 +33,7 @@ from grader.engine.failures import (
     import_message,
     limits_note,
     missing_message,
+    reply_too_large,
 )
 from grader.engine.output import LearnerOutput
 from grader.engine.timing import Stopwatch
@@ -272,7 +272,7 @@ class Sandbox:
             ) from None
         except wire.MessageTooLarge as large:
             self._stop()
-            raise LearnerException(f"{describe} returned {large}; return only what the exercise asks for") from None
+            raise reply_too_large(describe, str(large)) from None
         except (EOFError, BrokenPipeError, wire.WireError, OSError):
             self.used += time.monotonic() - started
             note = self._limit_note()

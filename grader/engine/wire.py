@@ -115,6 +115,8 @@ def pack(message: dict) -> bytes:
     header = json.dumps(encode(message, blobs)).encode()
     parts = [struct.pack("<I", len(header)), header]
     for array in blobs:
+        if array.nbytes > MAX_MESSAGE:  # e.g. a broadcast view of 8 TB: refused before np.save copies it out
+            raise MessageTooLarge(f"a value larger than {MAX_MESSAGE >> 20} MB")
         buffer = io.BytesIO()
         sys.modules["numpy"].save(buffer, array, allow_pickle=False)
         raw = buffer.getvalue()

@@ -211,6 +211,8 @@ def serve(mode: str, reply_fd: int, network: str) -> None:
         reply["id"] = request["id"]
         try:
             message = wire.pack(reply)
+        except wire.MessageTooLarge:  # the judge would refuse it: say so without sending it
+            message = wire.pack({"id": request["id"], "ok": False, "error": {"kind": "too_large"}})
         except BaseException as error:  # noqa: BLE001 - a returned value that will not serialise
             message = wire.pack(
                 {
