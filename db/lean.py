@@ -18,6 +18,7 @@ from db.errors import DatabaseError
 from db.plain import (
     BUSY_TIMEOUT_S,
     HEAD_REVISION,
+    SQLITE_PRAGMAS,
     database_url,
     per_test_columns,
     result_columns,
@@ -103,8 +104,7 @@ def open_gradebook(url: str | None) -> LeanGradebook | None:
     connection = None
     try:
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        settings = (f"busy_timeout = {BUSY_TIMEOUT_S * 1000}", "journal_mode = WAL", "synchronous = NORMAL")
-        for setting in (*settings, "foreign_keys = ON"):
+        for setting in SQLITE_PRAGMAS:
             connection.execute(f"PRAGMA {setting}")
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchall()
     except sqlite3.Error:

@@ -104,21 +104,20 @@ class AnswerRecord:
     answered_at: datetime
 
 
+# the columns of an AnswerRecord, in its order
+ANSWER_COLUMNS = (
+    QuizAnswer.quiz,
+    QuizAnswer.question_id,
+    QuizAnswer.answer,
+    QuizAnswer.correct,
+    QuizAnswer.attempt,
+    QuizAnswer.answered_at,
+)
+
+
 def quiz_answers(db: Database, student: str, quiz: str | None = None) -> list[AnswerRecord]:
     """Every quiz answer of one student (optionally of one quiz), in the order given."""
-    query = (
-        select(
-            QuizAnswer.quiz,
-            QuizAnswer.question_id,
-            QuizAnswer.answer,
-            QuizAnswer.correct,
-            QuizAnswer.attempt,
-            QuizAnswer.answered_at,
-        )
-        .join(Student)
-        .where(Student.name == student)
-        .order_by(QuizAnswer.id)
-    )
+    query = select(*ANSWER_COLUMNS).join(Student).where(Student.name == student).order_by(QuizAnswer.id)
     if quiz is not None:
         query = query.where(QuizAnswer.quiz == quiz)
     with db.reading() as session:
@@ -227,16 +226,9 @@ def student_history(db: Database, student: str) -> tuple[list[SubmissionRecord],
         ):
             by_id[row.submission_id].test_results.append(test_record(row))
         answers = [
-            AnswerRecord(row.quiz, row.question_id, row.answer, row.correct, row.attempt, row.answered_at)
+            AnswerRecord(*row)
             for row in session.execute(
-                select(
-                    QuizAnswer.quiz,
-                    QuizAnswer.question_id,
-                    QuizAnswer.answer,
-                    QuizAnswer.correct,
-                    QuizAnswer.attempt,
-                    QuizAnswer.answered_at,
-                )
+                select(*ANSWER_COLUMNS)
                 .where(QuizAnswer.student_id == student_id)
                 .order_by(QuizAnswer.answered_at, QuizAnswer.id)
             )

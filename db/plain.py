@@ -19,6 +19,14 @@ DB_DIR = Path(__file__).resolve().parent
 DEFAULT_URL = f"sqlite:///{default_database_path(COURSE_ROOT)}"
 HEAD_REVISION = "0005"  # the newest file in db/migrations/versions; a test keeps them in step
 BUSY_TIMEOUT_S = 120  # a SQLite writer waits this long for another one's lock before it gives up
+# every SQLite connection, through SQLAlchemy (db.session) or not (db.lean): WAL lets readers go on while
+# one process writes; foreign keys are off in SQLite unless asked for
+SQLITE_PRAGMAS = (
+    f"busy_timeout = {BUSY_TIMEOUT_S * 1000}",
+    "journal_mode = WAL",
+    "synchronous = NORMAL",
+    "foreign_keys = ON",
+)
 
 
 def database_url(url: str | None = None) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from db.errors import DatabaseError, MissingDatabase
-from db.plain import BUSY_TIMEOUT_S
+from db.plain import BUSY_TIMEOUT_S, SQLITE_PRAGMAS
 from db.schema import HEAD_REVISION, MIGRATIONS, current_revision, ensure_schema
 from db.urls import DEFAULT_URL, database_url, is_default, masked, parse, scrubbed, sqlite_path
 
@@ -48,10 +48,8 @@ def _sqlite_settings(engine: Engine) -> None:
     def on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
+        for setting in SQLITE_PRAGMAS:
+            cursor.execute(f"PRAGMA {setting}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
