@@ -27,7 +27,13 @@ def db_or_fail(url, create: bool = True):
     """The database at `url`; create=False for read commands: a database that does not exist is refused."""
     from grader.service.submit import open_db
 
-    return open_db(url, create=create)
+    database = open_db(url, create=create)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        # run in-process (tests, a notebook), a command must leave no SQLite connection open: `grade submit`
+        # records in a forked child, and SQLite breaks when a child opens a file its parent holds open
+        context.call_on_close(database.dispose)
+    return database
 
 
 def check_student_option(_context, _parameter, value):
