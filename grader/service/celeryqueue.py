@@ -31,7 +31,7 @@ import time
 from datetime import timedelta
 
 from grader.service import broker
-from grader.service.jobqueue import DEFAULT_ESTIMATE_S, JobQueue, Load
+from grader.service.jobqueue import JobQueue, JobWaiters, Load
 
 SWEEP_S = 2.0
 POLL_S = 1.0  # a waiting request looks in the gradebook at least this often
@@ -47,8 +47,7 @@ class CeleryQueue(JobQueue):
         self.echo = echo
         self.app = broker.make_app(self.url)
         self._lock = threading.Lock()
-        self._estimates: dict[str, float] = {}
-        self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self._waiters = JobWaiters()
         self._load: tuple[float, Load, list] | None = None
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -60,7 +59,7 @@ class CeleryQueue(JobQueue):
     def start(self, pending: list, estimates: dict[str, float] | None = None) -> None:
         """Start the sweep and the listener; the first sweep sends every job of the gradebook not sent yet
         (`pending` is not needed: the gradebook says what was sent)."""
-        self._estimates.update(estimates or {})
+        self._waiters.add_estimates(estimates or {})
         self.sweep()
         for target, name in ((self._sweeping, "grade-queue-sweep"), (self._listen, "grade-queue-listener")):
             thread = threading.Thread(target=target, name=name, daemon=True)
@@ -106,7 +105,7 @@ class CeleryQueue(JobQueue):
             if job.runs >= MAX_RUNS:
                 message = f"its grading was interrupted {job.runs} times (the grading host stopped while grading it)"
                 stored.finish(self.database, job.job_id, crash_result(job, message))
-                self._settled(job.job_id, job.exercise, 0.0)
+                self._waiters.settled(job.job_id, job.exercise, 0.0)
         gone = leases.declare_gone(self.database, broker.ALIVE_S)
         # a worker that died may have fetched jobs it never started: send again whatever was sent before then
         sent_before = max(seen for _, seen in gone) + timedelta(seconds=broker.HEARTBEAT_S) if gone else None
@@ -151,26 +150,16 @@ class CeleryQueue(JobQueue):
                         if message and message.get("type") == "message":
                             note = json.loads(message["data"])
                             if note.get("state") == "done":
-                                self._settled(note["job"], note.get("exercise", ""), float(note.get("duration") or 0))
+                                self._waiters.settled(
+                                    note["job"], note.get("exercise", ""), float(note.get("duration") or 0)
+                                )
             except (redis.RedisError, OSError, ValueError, KeyError, TypeError):
                 self._stop.wait(1.0)
 
-    def _settled(self, job_id: str, exercise: str, duration: float) -> None:
-        with self._lock:
-            if duration:
-                previous = self._estimates.get(exercise, duration)
-                self._estimates[exercise] = 0.8 * previous + 0.2 * duration
-            waiters = self._waiters.pop(job_id, [])
-        for loop, event in waiters:
-            loop.call_soon_threadsafe(event.set)
-
     async def wait(self, job_id: str, timeout: float, is_done) -> bool:
         loop = asyncio.get_running_loop()
-        event = asyncio.Event()
-        with self._lock:
-            self._waiters.setdefault(job_id, []).append((loop, event))
         deadline = loop.time() + timeout
-        try:
+        with self._waiters.listening(job_id) as event:
             while True:
                 if await asyncio.to_thread(is_done):
                     return True
@@ -181,18 +170,11 @@ class CeleryQueue(JobQueue):
                     await asyncio.wait_for(event.wait(), min(POLL_S, remaining))
                 except TimeoutError:
                     pass
-        finally:
-            with self._lock:
-                listeners = self._waiters.get(job_id, [])
-                if (loop, event) in listeners:
-                    listeners.remove((loop, event))
-                if not listeners:
-                    self._waiters.pop(job_id, None)
 
     # ------------------------------------------------------------ figures
 
     def estimate(self, exercise: str) -> float:
-        return self._estimates.get(exercise, DEFAULT_ESTIMATE_S)
+        return self._waiters.estimate(exercise)
 
     def load(self, fresh: bool = False) -> Load:
         """Jobs queued and running (from the gradebook), the grading processes of the workers alive, and

@@ -19,6 +19,7 @@ import json
 import threading
 import time
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 DEFAULT_ESTIMATE_S = 2.0  # the grading time assumed for an exercise never graded here yet
@@ -33,6 +34,50 @@ class Load:
     running: int
     workers: int
     backlog_s: float
+
+
+class JobWaiters:
+    """What every queue keeps about jobs being done: the server's requests waiting for each job (an event on
+    the request's own loop), and how long each exercise takes to grade (a moving average of recent runs).
+    Thread-safe: a queue's own threads report jobs done while requests wait on the server's loop."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._waiting: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self._estimates: dict[str, float] = {}
+
+    def add_estimates(self, estimates: dict[str, float]) -> None:
+        with self._lock:
+            self._estimates.update(estimates)
+
+    def estimate(self, exercise: str) -> float:
+        return self._estimates.get(exercise, DEFAULT_ESTIMATE_S)
+
+    def settled(self, job_id: str, exercise: str, duration: float) -> None:
+        """Job `job_id` is done (after `duration` s of grading, 0 if unknown): wake whoever waits for it."""
+        with self._lock:
+            if duration:
+                previous = self._estimates.get(exercise, duration)
+                self._estimates[exercise] = 0.8 * previous + 0.2 * duration
+            waiting = self._waiting.pop(job_id, [])
+        for loop, event in waiting:
+            loop.call_soon_threadsafe(event.set)
+
+    @contextmanager
+    def listening(self, job_id: str):
+        """An asyncio.Event set when `job_id` is settled, for as long as the block runs."""
+        loop, event = asyncio.get_running_loop(), asyncio.Event()
+        with self._lock:
+            self._waiting.setdefault(job_id, []).append((loop, event))
+        try:
+            yield event
+        finally:
+            with self._lock:
+                listeners = self._waiting.get(job_id, [])
+                if (loop, event) in listeners:
+                    listeners.remove((loop, event))
+                if not listeners:
+                    self._waiting.pop(job_id, None)
 
 
 class JobQueue(ABC):
@@ -75,8 +120,7 @@ class EmbeddedQueue(JobQueue):
         self.allow_weak_sandbox, self.time_limit = allow_weak_sandbox, time_limit
         self._lock = threading.Lock()
         self._states: dict[str, tuple[str, str]] = {}  # job id -> (state, exercise), until done
-        self._estimates: dict[str, float] = {}
-        self._waiters: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {}
+        self._waiters = JobWaiters()
         self._stopping = False
         self._process = self._connection = None
         self._ready = threading.Event()
@@ -85,7 +129,7 @@ class EmbeddedQueue(JobQueue):
     # ------------------------------------------------------------ the runner process
 
     def start(self, pending: list, estimates: dict[str, float] | None = None) -> None:
-        self._estimates.update(estimates or {})
+        self._waiters.add_estimates(estimates or {})
         self._spawn()
         for job in pending:
             self.put(job)
@@ -137,15 +181,10 @@ class EmbeddedQueue(JobQueue):
         with self._lock:
             if state == "done":
                 self._states.pop(job_id, None)
-                if message.get("duration"):
-                    previous = self._estimates.get(exercise, message["duration"])
-                    self._estimates[exercise] = 0.8 * previous + 0.2 * message["duration"]
-                waiters = self._waiters.pop(job_id, [])
             else:
                 self._states[job_id] = (state, exercise)
-                waiters = []
-        for loop, event in waiters:
-            loop.call_soon_threadsafe(event.set)
+        if state == "done":
+            self._waiters.settled(job_id, exercise, message.get("duration") or 0.0)
 
     def _revive(self) -> None:
         from db import jobs as stored
@@ -175,11 +214,7 @@ class EmbeddedQueue(JobQueue):
                 pass  # the runner is being replaced: _revive hands it every queued job from the database
 
     async def wait(self, job_id: str, timeout: float, is_done) -> bool:
-        loop = asyncio.get_running_loop()
-        event = asyncio.Event()
-        with self._lock:
-            self._waiters.setdefault(job_id, []).append((loop, event))
-        try:
+        with self._waiters.listening(job_id) as event:
             if await asyncio.to_thread(is_done):  # done before we started listening
                 return True
             try:
@@ -187,16 +222,9 @@ class EmbeddedQueue(JobQueue):
             except TimeoutError:
                 return await asyncio.to_thread(is_done)
             return True
-        finally:
-            with self._lock:
-                listeners = self._waiters.get(job_id, [])
-                if (loop, event) in listeners:
-                    listeners.remove((loop, event))
-                if not listeners:
-                    self._waiters.pop(job_id, None)
 
     def estimate(self, exercise: str) -> float:
-        return self._estimates.get(exercise, DEFAULT_ESTIMATE_S)
+        return self._waiters.estimate(exercise)
 
     def load(self) -> Load:
         with self._lock:
